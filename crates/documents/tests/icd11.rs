@@ -1108,11 +1108,15 @@ fn real_index_timing() {
         queries.push(q.to_string());
     }
     let mut total = 0usize;
+    let mut slowest = (std::time::Duration::ZERO, "");
     let t = Instant::now();
     for q in &queries {
+        let one = Instant::now();
         total += ix.search(q, 20).len();
+        slowest = slowest.max((one.elapsed(), q.as_str()));
     }
     let elapsed = t.elapsed();
+    eprintln!("search: slowest query {:?} took {:?}", slowest.1, slowest.0);
     eprintln!(
         "search: {} queries in {:?}, {:.1} µs per query ({} hits)",
         queries.len(),

@@ -11,8 +11,10 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod icd11;
+pub mod patients;
 pub mod settings;
 pub mod users;
+pub mod visits;
 
 use std::sync::Arc;
 

@@ -96,10 +96,9 @@ impl Services {
             .map_err(|e| errs.push(e))
             .ok();
         let roles = parse_roles(&cmd.roles, &mut errs);
-        if let Some(u) = &username {
-            if let Err(e) = validate_password(&cmd.password, u.as_str()) {
-                errs.push(e);
-            }
+        let name_for_check = username.as_ref().map_or(cmd.username.trim().to_lowercase(), |u| u.as_str().to_owned());
+        if let Err(e) = validate_password(&cmd.password, &name_for_check) {
+            errs.push(e);
         }
         let lang = match cmd.language.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(l) => match Lang::parse(l) {

@@ -8,9 +8,12 @@
 
 pub mod audit;
 pub mod doctor;
+pub mod icd11;
 pub mod institution;
+pub mod patient;
 pub mod session;
 pub mod user;
+pub mod visit;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,8 +3,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod icd11;
+pub mod patients;
 pub mod settings;
 pub mod users;
+pub mod visits;
 
 use axum::middleware::from_fn;
 use serde::{Deserialize, Serialize};
@@ -64,6 +67,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::routes())
         .merge(settings::routes())
         .merge(audit::routes())
+        .merge(patients::routes())
+        .merge(icd11::routes())
+        .merge(visits::routes())
         .route_layer(from_fn(require_api_auth));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(auth::public()).merge(protected)
 }

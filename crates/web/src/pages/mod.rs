@@ -1,7 +1,11 @@
 //! Server-rendered pages. Each page struct holds a [`PageCtx`] named `page`, which
 //! the base layout reads (language, user, CSRF token, demo banner, navigation).
 
+pub mod admin;
 pub mod auth;
+pub mod icd11;
+pub mod patients;
+pub mod visits;
 
 use std::collections::HashMap;
 
@@ -148,6 +152,12 @@ pub fn field_errors(tr: Tr, e: &medops_services::ServiceError) -> HashMap<String
 }
 
 pub fn router(_state: AppState) -> Router<AppState> {
-    let protected = Router::new().merge(auth::protected()).route_layer(from_fn(require_page_auth));
+    let protected = Router::new()
+        .merge(auth::protected())
+        .merge(patients::routes())
+        .merge(icd11::routes())
+        .merge(visits::routes())
+        .merge(admin::routes())
+        .route_layer(from_fn(require_page_auth));
     Router::new().merge(auth::public()).merge(protected)
 }

@@ -1,0 +1,1 @@
+//! patients use cases (being built).

@@ -1,0 +1,1 @@
+//! visits use cases (being built).

@@ -1,0 +1,1 @@
+//! icd11 storage (being built).

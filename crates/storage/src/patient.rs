@@ -1,0 +1,1 @@
+//! patient storage (being built).

@@ -1,0 +1,1 @@
+//! visit storage (being built).

@@ -1,0 +1,2 @@
+//! admin integration tests (being built).
+#![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,0 +1,1 @@
+# icd11 messages

@@ -1,0 +1,9 @@
+//! visits pages (being built).
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
