@@ -200,16 +200,17 @@ async fn main() -> Result<()> {
 async fn serve(env: &Env, addr: &str, demo: bool) -> Result<()> {
     let started = Instant::now();
     let s = open(env).await?;
-    if let Some(pw) = s.bootstrap_admin().await.map_err(service_err)? {
-        println!("\n  First start: created user `admin` with password: {pw}\n  It is shown only once; you must change it at first login.\n");
-    }
+    // The demo brings its own users (passwords in the README), so it goes first.
     if demo {
         let t = Instant::now();
         match s.demo_load(shipped_icd11(&env.data_dir).as_deref()).await {
-            Ok(true) => println!("demo clinic loaded in {:.1} s", t.elapsed().as_secs_f64()),
+            Ok(true) => println!("demo clinic loaded in {:.1} s (users and passwords: see README, demo only)", t.elapsed().as_secs_f64()),
             Ok(false) => {}
             Err(e) => eprintln!("demo data not loaded: {e}"),
         }
+    }
+    if let Some(pw) = s.bootstrap_admin().await.map_err(service_err)? {
+        println!("\n  First start: created user `admin` with password: {pw}\n  It is shown only once; you must change it at first login.\n");
     }
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let app = medops_web::app(s.clone());
