@@ -101,6 +101,7 @@ struct Inner {
     db: Db,
     cfg: Config,
     clock: Clock,
+    icd: crate::icd11::Cache,
 }
 
 /// The application's use cases. Cheap to clone.
@@ -111,7 +112,7 @@ pub struct Services {
 
 impl Services {
     pub fn new(db: Db, cfg: Config) -> Services {
-        Services { inner: Arc::new(Inner { db, cfg, clock: Clock::default() }) }
+        Services { inner: Arc::new(Inner { db, cfg, clock: Clock::default(), icd: crate::icd11::Cache::default() }) }
     }
 
     pub fn db(&self) -> &Db {

@@ -44,8 +44,8 @@ pub struct DoctorProfileInput {
     pub mpps: Option<String>,
     pub consulting_room: Option<String>,
     pub default_minutes: Option<i32>,
-    #[serde(default)]
-    pub specialty_ids: Vec<i64>,
+    /// Replaces the doctor's specialties when present; omitted keeps them.
+    pub specialty_ids: Option<Vec<i64>>,
 }
 
 fn text(field: &str, v: Option<String>, cur: String, max: usize, required: bool, errs: &mut Invalid) -> String {
@@ -71,6 +71,20 @@ fn normalise_rif(raw: &str) -> Option<String> {
     Some(format!("{kind}-{}-{}", &digits[..8], &digits[8..]))
 }
 
+/// `local@domain.tld`: one `@`, a non-empty local part, a dotted domain, no spaces.
+fn plausible_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && !s.chars().any(char::is_whitespace)
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|p| !p.is_empty())
+        }
+        None => false,
+    }
+}
+
 /// Detects PNG or JPEG by content (magic bytes), never by the name or declared type.
 pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -91,6 +105,12 @@ impl Services {
         Ok(r)
     }
 
+    /// The settings for the admin's edit form (refused, and audited, for anyone else).
+    pub async fn institution_for_edit(&self, caller: &Caller) -> ServiceResult<InstitutionRow> {
+        self.require(caller, Capability::ManageSettings, "settings.read").await?;
+        self.institution().await
+    }
+
     pub async fn institution_update(&self, caller: &Caller, input: InstitutionInput) -> ServiceResult<InstitutionRow> {
         self.require(caller, Capability::ManageSettings, "settings.update").await?;
         let mut tx = self.db().begin().await?;
@@ -107,7 +127,7 @@ impl Services {
         after.address = text("address", input.address, before.address.clone(), 500, false, &mut errs);
         after.phone = text("phone", input.phone, before.phone.clone(), 50, false, &mut errs);
         after.email = text("email", input.email, before.email.clone(), 200, false, &mut errs);
-        if !after.email.is_empty() && !(after.email.contains('@') && after.email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+        if !after.email.is_empty() && !plausible_email(&after.email) {
             errs.push(FieldError::new("email", "err-email"));
         }
         after.footer = text("footer", input.footer, before.footer.clone(), 1000, false, &mut errs);
@@ -181,14 +201,25 @@ impl Services {
         Ok(doctor_view(r, specialties))
     }
 
-    /// Admin, or the doctor themself, edits a doctor profile.
+    /// A doctor profile for its edit form: admin, or the doctor themself.
+    pub async fn doctor_for_edit(&self, caller: &Caller, id: i64) -> ServiceResult<DoctorView> {
+        if caller.actor.user_id != id {
+            self.require(caller, Capability::ManageSettings, "doctor.read").await?;
+        }
+        self.doctor(id).await
+    }
+
+    /// Admin, or the doctor themself, edits a doctor profile. Omitted fields keep
+    /// their value (an empty cédula clears it); `specialty_ids` replaces the list when given.
     pub async fn doctor_update(&self, caller: &Caller, id: i64, input: DoctorProfileInput) -> ServiceResult<DoctorView> {
         if caller.actor.user_id != id {
             self.require(caller, Capability::ManageSettings, "doctor.update").await?;
         }
         let before = self.doctor(id).await?;
         let mut errs = Invalid::default();
-        let cedula = match input.cedula.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let cedula = match input.cedula.as_deref().map(str::trim) {
+            None => before.cedula.clone(),
+            Some("") => None,
             Some(c) => match medops_domain::cedula::Cedula::parse(c) {
                 Ok(c) => Some(c.as_str().to_owned()),
                 Err(e) => {
@@ -196,7 +227,6 @@ impl Services {
                     None
                 }
             },
-            None => None,
         };
         let colegiado = text("colegiado", input.colegiado, before.colegiado.clone(), 30, false, &mut errs);
         let mpps = text("mpps", input.mpps, before.mpps.clone(), 30, false, &mut errs);
@@ -206,10 +236,14 @@ impl Services {
             errs.push(FieldError::new("default_minutes", "err-range").arg("min", 5).arg("max", 480));
         }
         let known = self.specialties().await?;
-        for s in &input.specialty_ids {
-            if !known.iter().any(|k| k.id == *s) {
-                errs.push(FieldError::new("specialty_ids", "err-choice"));
-            }
+        let mut specialty_ids: Vec<i64> = match &input.specialty_ids {
+            Some(ids) => ids.clone(),
+            None => before.specialties.iter().map(|s| s.id).collect(),
+        };
+        specialty_ids.sort_unstable();
+        specialty_ids.dedup();
+        if specialty_ids.iter().any(|s| !known.iter().any(|k| k.id == *s)) {
+            errs.push(FieldError::new("specialty_ids", "err-choice"));
         }
         errs.into_result()?;
         let mut tx = self.db().begin().await?;
@@ -219,7 +253,7 @@ impl Services {
             mpps: &mpps,
             consulting_room: &room,
             default_minutes: minutes,
-            specialty_ids: &input.specialty_ids,
+            specialty_ids: &specialty_ids,
         };
         doctor::upsert(&mut tx, id, &p, self.now_us()).await?;
         let r = doctor::find(&mut tx, id).await?;
@@ -256,5 +290,9 @@ mod tests {
         assert_eq!(normalise_rif("X-1"), None);
         assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
         assert_eq!(sniff_image(b"GIF89a"), None);
+        assert!(plausible_email("info@clinica.com.ve"));
+        for bad in ["x@", "@a.b", "a@b", "a@.b", "a@b.", "a b@c.d", "a@b@c.d"] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
     }
 }

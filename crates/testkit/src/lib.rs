@@ -4,6 +4,8 @@
 //! offers an HTTP client with one-line helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod icd11;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use medops_domain::{Lang, Role};

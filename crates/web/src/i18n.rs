@@ -44,7 +44,7 @@ impl Tr {
 
     pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone()))).collect();
+            args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), fluent_value(v))).collect();
         LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_owned())
     }
 
@@ -56,6 +56,15 @@ impl Tr {
     pub fn field_error(&self, e: &FieldError) -> String {
         let args: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.clone())).collect();
         self.t_args(e.key, &args)
+    }
+}
+
+/// Whole numbers go to Fluent as numbers, so plural selectors (`[one]`) work;
+/// anything else (including "0414…") stays text.
+fn fluent_value(v: &str) -> FluentValue<'static> {
+    match v.parse::<i64>() {
+        Ok(n) if n.to_string() == v => FluentValue::from(n),
+        _ => FluentValue::from(v.to_owned()),
     }
 }
 
@@ -91,5 +100,8 @@ mod tests {
         let tr = Tr(Lang::En);
         assert_eq!(tr.t1("err-too-long", "max", 100), "Must be at most 100 characters.");
         assert_eq!(Tr(Lang::Es).t("err-required"), "Este campo es obligatorio.");
+        assert_eq!(Tr(Lang::Es).t1("age-years", "n", 1), "1 año");
+        assert_eq!(Tr(Lang::Es).t1("age-years", "n", 34), "34 años");
+        assert_eq!(Tr(Lang::En).t1("age-months", "n", 1), "1 month");
     }
 }

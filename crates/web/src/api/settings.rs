@@ -72,7 +72,8 @@ async fn put_doctor(State(s): State<AppState>, ctx: Ctx, Id(id): Id, ApiJson(inp
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_institution, put_institution))
-        .routes(routes!(get_logo, put_logo))
+        // Above the 2 MiB logo maximum, so an oversized logo gets the service's 422 naming `logo`.
+        .merge(OpenApiRouter::new().routes(routes!(get_logo, put_logo)).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)))
         .routes(routes!(list_specialties))
         .routes(routes!(list_doctors))
         .routes(routes!(get_doctor, put_doctor))
