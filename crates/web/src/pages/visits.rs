@@ -250,9 +250,7 @@ async fn create_patient(s: &AppState, ctx: &Ctx, f: &WalkInForm) -> Result<i64, 
         phone: opt(&f.new_phone),
         ..Default::default()
     };
-    // TEMP until the patients service lands: s.services.patient_create(&ctx.caller, input).await.map(|p| p.id)
-    let _ = (s, ctx, input);
-    Err(ServiceError::BadRequest { key: "err-conflict" })
+    s.services.patient_create(&ctx.caller, input).await.map(|p| p.id)
 }
 
 #[derive(Debug, Deserialize, Default)]
