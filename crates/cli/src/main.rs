@@ -147,10 +147,16 @@ fn shipped_icd11(data_dir: &Path) -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_file())
 }
 
+/// A service error as a sentence in the operator's language (`MEDOPS_LANG`), as the UI shows it.
 fn service_err(e: medops_services::ServiceError) -> anyhow::Error {
-    match e {
-        medops_services::ServiceError::Invalid(inv) => anyhow::anyhow!("invalid input: {inv}"),
-        other => anyhow::anyhow!("{other}"),
+    let lang = std::env::var("MEDOPS_LANG").ok().and_then(|l| Lang::parse(&l)).unwrap_or_default();
+    let tr = medops_web::i18n::Tr(lang);
+    let body = medops_web::error::body_of(&e, tr, "-").error;
+    if body.fields.is_empty() {
+        anyhow::anyhow!("{}", body.message)
+    } else {
+        let fields: Vec<String> = body.fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        anyhow::anyhow!("{} {}", body.message, fields.join("; "))
     }
 }
 

@@ -215,6 +215,11 @@ fn transition(status: &str, event: AppointmentEvent) -> ServiceResult<Appointmen
     })
 }
 
+/// `V12345678` → `V-12.345.678` for screens.
+fn cedula_display(c: &str) -> String {
+    medops_domain::cedula::Cedula::parse(c).map(|c| c.display()).unwrap_or_else(|_| c.to_owned())
+}
+
 fn closed() -> ServiceError {
     ServiceError::conflict("err-consultation-closed")
 }
@@ -223,8 +228,8 @@ fn summary(p: PatientBrief, allergies: Vec<store::AllergyRow>, today: jiff::civi
     let birth = p.birth_date.as_deref().and_then(medops_domain::clock::parse_date);
     PatientSummary {
         id: p.id,
-        full_name: format!("{} {}", p.first_name, p.last_name),
-        cedula: p.cedula,
+        full_name: p.full_name,
+        cedula: p.cedula.as_deref().map(cedula_display),
         birth_date: p.birth_date,
         age: birth.map(|b| age(b, today)),
         sex: p.sex,
@@ -349,7 +354,7 @@ impl Services {
                     status: r.status,
                     priority: r.priority,
                     patient_id: r.patient_id,
-                    patient_name: format!("{} {}", r.first_name, r.last_name),
+                    patient_name: r.full_name,
                     lobby_name: medops_domain::patient::lobby_name(&r.first_name, &r.last_name),
                     doctor_id: r.doctor_id,
                     doctor_name: r.doctor_name,
@@ -710,8 +715,8 @@ impl Services {
             .take(20)
             .map(|p| PatientHit {
                 id: p.id,
-                full_name: format!("{} {}", p.first_name, p.last_name),
-                cedula: p.cedula,
+                full_name: p.full_name,
+                cedula: p.cedula.as_deref().map(cedula_display),
                 birth_date: p.birth_date,
             })
             .collect())

@@ -10,6 +10,8 @@ pub struct PatientBrief {
     pub id: i64,
     pub first_name: String,
     pub last_name: String,
+    /// All name parts, for screens where patients must not be confused.
+    pub full_name: String,
     pub cedula: Option<String>,
     pub birth_date: Option<String>,
     pub sex: String,
@@ -26,7 +28,7 @@ pub struct AllergyRow {
 
 pub async fn patient_brief(tx: &mut Tx, id: i64) -> Result<Option<PatientBrief>> {
     with_tx!(tx, c => sqlx::query_as(
-        "SELECT id, first_name, last_name, cedula, birth_date, sex, archived, no_known_allergies FROM patient WHERE id = $1")
+        "SELECT id, first_name, last_name, first_name || COALESCE(' ' || middle_name, '') || ' ' || last_name || COALESCE(' ' || second_last_name, '') AS full_name, cedula, birth_date, sex, archived, no_known_allergies FROM patient WHERE id = $1")
         .bind(id).fetch_optional(&mut *c).await.db())
 }
 
@@ -141,6 +143,7 @@ pub struct RoomRow {
     pub started_at: Option<i64>,
     pub first_name: String,
     pub last_name: String,
+    pub full_name: String,
     pub doctor_name: String,
     pub consultation_id: Option<i64>,
 }
@@ -149,7 +152,7 @@ pub struct RoomRow {
 pub async fn waiting_room(tx: &mut Tx, date: &str) -> Result<Vec<RoomRow>> {
     with_tx!(tx, c => sqlx::query_as(
         "SELECT a.id, a.patient_id, a.doctor_id, a.date, a.reason, a.priority, a.status, a.arrived_at, a.started_at,
-                p.first_name, p.last_name, u.full_name AS doctor_name, k.id AS consultation_id
+                p.first_name, p.last_name, p.first_name || COALESCE(' ' || p.middle_name, '') || ' ' || p.last_name || COALESCE(' ' || p.second_last_name, '') AS full_name, u.full_name AS doctor_name, k.id AS consultation_id
          FROM appointment a JOIN patient p ON p.id = a.patient_id JOIN app_user u ON u.id = a.doctor_id
          LEFT JOIN consultation k ON k.appointment_id = a.id
          WHERE a.date = $1 AND a.status IN ('scheduled', 'waiting', 'in_consultation')
@@ -318,7 +321,7 @@ pub async fn patient_consultations(tx: &mut Tx, patient_id: i64, limit: i64) -> 
 pub async fn patients_like(tx: &mut Tx, needle: &str, limit: i64) -> Result<Vec<PatientBrief>> {
     let pattern = format!("%{}%", needle.replace(['%', '_'], ""));
     with_tx!(tx, c => sqlx::query_as(
-        "SELECT id, first_name, last_name, cedula, birth_date, sex, archived, no_known_allergies FROM patient
+        "SELECT id, first_name, last_name, first_name || COALESCE(' ' || middle_name, '') || ' ' || last_name || COALESCE(' ' || second_last_name, '') AS full_name, cedula, birth_date, sex, archived, no_known_allergies FROM patient
          WHERE archived = FALSE AND (sort_key LIKE $1 OR LOWER(first_name || ' ' || last_name) LIKE $1 OR COALESCE(cedula, '') LIKE $1)
          ORDER BY sort_key, id LIMIT $2")
         .bind(pattern).bind(limit).fetch_all(&mut *c).await.db())

@@ -112,10 +112,10 @@ impl IntoResponse for PageError {
 fn pending(e: ServiceError, html: bool) -> Response {
     let status = status_of(&e);
     let mut res = status.into_response();
-    if let ServiceError::Throttled { retry_after_secs } = &e {
-        if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let ServiceError::Throttled { retry_after_secs } = &e
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
     }
     res.extensions_mut().insert(PendingError { error: Arc::new(e), html });
     res

@@ -79,10 +79,12 @@ mod tests {
             let path = format!("{}/locales/{dir}", env!("CARGO_MANIFEST_DIR"));
             for f in std::fs::read_dir(path).into_iter().flatten().flatten() {
                 for line in std::fs::read_to_string(f.path()).unwrap_or_default().lines() {
-                    if let Some((k, _)) = line.split_once(" =") {
-                        if !k.starts_with(' ') && !k.starts_with('#') && !k.is_empty() {
-                            out.insert(k.trim().to_owned());
-                        }
+                    if let Some((k, _)) = line.split_once(" =")
+                        && !k.starts_with(' ')
+                        && !k.starts_with('#')
+                        && !k.is_empty()
+                    {
+                        out.insert(k.trim().to_owned());
                     }
                 }
             }

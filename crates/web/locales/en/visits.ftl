@@ -121,3 +121,4 @@ pc-doctor = Doctor
 pc-status = Status
 pc-diagnoses = Diagnoses
 pc-open = View
+wr-in-room = In the room and in consultation

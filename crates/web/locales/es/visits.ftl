@@ -121,3 +121,4 @@ pc-doctor = Médico
 pc-status = Estado
 pc-diagnoses = Diagnósticos
 pc-open = Ver
+wr-in-room = En sala y en consulta

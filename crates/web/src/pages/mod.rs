@@ -93,8 +93,8 @@ impl PageCtx {
     }
 
     pub fn nav_items(&self) -> Vec<NavItem> {
-        let mut items = vec![("/", "nav-home", true)];
-        items.push(("/waiting-room", "nav-waiting-room", self.can(Capability::WaitingRoomRead)));
+        // Home is the brand link; the nav lists the work areas only.
+        let mut items = vec![("/waiting-room", "nav-waiting-room", self.can(Capability::WaitingRoomRead))];
         items.push(("/patients", "nav-patients", self.can(Capability::PatientRead)));
         items.push(("/icd11", "nav-icd11", self.can(Capability::CatalogueRead)));
         items.push(("/admin/users", "nav-users", self.can(Capability::ManageUsers)));
