@@ -602,11 +602,24 @@ async fn search_is_fast_at_100k_patients() {
          ANALYZE;",
     )
     .await;
-    for q in ["", "nombre5 apellido7", "apellido100 nombre3", "1050000", "V-1.050.000", "nombre12", "zzz"] {
+    for q in [
+        "",
+        "nombre5 apellido7",
+        "apellido100 nombre3",
+        "1050000",
+        "V-1.050.000",
+        "nombre12",
+        "zzz",
+    ] {
         let mut times = Vec::new();
         for page in 1..=50 {
             let t = std::time::Instant::now();
-            let (st, _) = app.get(Some(&rec.token), &format!("/api/v1/patients?q={}&page={}", q.replace(' ', "+"), page % 5 + 1)).await;
+            let (st, _) = app
+                .get(
+                    Some(&rec.token),
+                    &format!("/api/v1/patients?q={}&page={}", q.replace(' ', "+"), page % 5 + 1),
+                )
+                .await;
             times.push(t.elapsed());
             assert_eq!(st, StatusCode::OK);
         }
