@@ -325,6 +325,10 @@ async fn main() -> Result<()> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     println!("{:<44} {:.1} MB RSS (after the runs above, idle)", "idle memory, warm", rss_mb(pid));
     drop(server);
-    let _ = std::fs::remove_dir_all(&root);
+    if std::env::var_os("MEDOPS_BENCH_KEEP").is_some() {
+        println!("\nkept the databases in {}", root.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&root);
+    }
     Ok(())
 }
