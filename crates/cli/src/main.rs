@@ -106,7 +106,11 @@ fn env() -> Result<Env> {
         Ok(l) => Lang::parse(&l).with_context(|| format!("MEDOPS_LANG={l}: expected es or en"))?,
         Err(_) => Lang::Es,
     };
-    let config = Config::new(&tz, lang).map_err(anyhow::Error::msg)?;
+    let mut config = Config::new(&tz, lang).map_err(anyhow::Error::msg)?;
+    if let Ok(m) = std::env::var("MEDOPS_SESSION_IDLE_MINUTES") {
+        let mins: i64 = m.trim().parse().ok().filter(|m| (1..=720).contains(m)).with_context(|| format!("MEDOPS_SESSION_IDLE_MINUTES={m}: expected 1 to 720"))?;
+        config.idle_timeout = jiff::SignedDuration::from_mins(mins);
+    }
     Ok(Env { data_dir, database_url, config })
 }
 
