@@ -212,3 +212,21 @@ pub async fn count_rows(db: &Db, table: &'static str) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     with_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(p).await.db())
 }
+
+#[cfg(test)]
+mod tests {
+    /// Both backends must have the same migrations, under the same names.
+    #[test]
+    fn migration_dirs_match() {
+        let names = |dir: &str| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        let (sqlite, pg) = (names("sqlite"), names("postgres"));
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, pg);
+    }
+}

@@ -51,8 +51,8 @@ account-language = Language
 account-saved = Preferences saved.
 
 home-title = Home
-home-welcome = Welcome, { $name }
-home-today = Today is { $date }
+home-welcome = Hello, { $name }
+home-today = { $weekday }, { $date }
 
 error-title = Something went wrong
 error-not-found = We could not find what you are looking for.
@@ -100,3 +100,30 @@ role-doctor = Doctor
 role-nurse = Nursing
 role-receptionist = Reception
 role-cashier = Cashier
+
+# Home page (landing)
+home-areas = Work areas
+home-desc-waiting-room = Today's arrivals, walk-ins and consultations in progress.
+home-desc-patients = Find, register and review patient records.
+home-desc-icd11 = Browse and search ICD-11 diagnosis codes.
+home-desc-users = Staff accounts, roles and passwords.
+home-desc-settings = Clinic details, logo and doctor profiles.
+home-desc-audit = Who did what and when; who viewed each chart.
+home-desc-account = Application language and password.
+home-waiting-now = { $count ->
+    [0] Nobody waiting right now
+    [one] 1 patient waiting
+   *[other] { $count } patients waiting
+}
+home-in-consultation-now = { $count ->
+    [one] 1 in consultation
+   *[other] { $count } in consultation
+}
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
+breadcrumbs = Breadcrumbs

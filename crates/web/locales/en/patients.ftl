@@ -107,3 +107,4 @@ pt-history-past_condition = Past condition
 pt-history-surgery = Surgery
 pt-history-family = Family history
 pt-history-genetic = Genetic predisposition
+pt-born = Born

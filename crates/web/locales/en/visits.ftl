@@ -122,3 +122,4 @@ pc-status = Status
 pc-diagnoses = Diagnoses
 pc-open = View
 wr-in-room = In the room and in consultation
+wr-walkin-plain-search = Not in the list? Search for a patient

@@ -51,8 +51,8 @@ account-language = Idioma
 account-saved = Preferencias guardadas.
 
 home-title = Inicio
-home-welcome = Bienvenido, { $name }
-home-today = Hoy es { $date }
+home-welcome = Hola, { $name }
+home-today = { $weekday }, { $date }
 
 error-title = Algo salió mal
 error-not-found = No encontramos lo que busca.
@@ -100,3 +100,30 @@ role-doctor = Médico
 role-nurse = Enfermería
 role-receptionist = Recepción
 role-cashier = Caja
+
+# Home page (landing)
+home-areas = Áreas de trabajo
+home-desc-waiting-room = Llegadas de hoy, registro sin cita y consultas en curso.
+home-desc-patients = Buscar, registrar y consultar historias de pacientes.
+home-desc-icd11 = Explorar y buscar códigos de diagnóstico CIE-11.
+home-desc-users = Cuentas del personal, roles y contraseñas.
+home-desc-settings = Datos de la clínica, logotipo y perfiles de los médicos.
+home-desc-audit = Quién hizo qué y cuándo; quién consultó cada historia.
+home-desc-account = Idioma de la aplicación y contraseña.
+home-waiting-now = { $count ->
+    [0] Nadie en espera ahora
+    [one] 1 paciente en espera
+   *[other] { $count } pacientes en espera
+}
+home-in-consultation-now = { $count ->
+    [one] 1 en consulta
+   *[other] { $count } en consulta
+}
+weekday-1 = Lunes
+weekday-2 = Martes
+weekday-3 = Miércoles
+weekday-4 = Jueves
+weekday-5 = Viernes
+weekday-6 = Sábado
+weekday-7 = Domingo
+breadcrumbs = Ruta de navegación

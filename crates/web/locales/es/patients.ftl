@@ -107,3 +107,4 @@ pt-history-past_condition = Enfermedad previa
 pt-history-surgery = Cirugía
 pt-history-family = Antecedente familiar
 pt-history-genetic = Predisposición genética
+pt-born = Nac.

@@ -122,3 +122,4 @@ pc-status = Estado
 pc-diagnoses = Diagnósticos
 pc-open = Ver
 wr-in-room = En sala y en consulta
+wr-walkin-plain-search = ¿No aparece en la lista? Buscar paciente

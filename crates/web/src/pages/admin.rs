@@ -657,7 +657,7 @@ struct AuditRow {
 }
 
 impl AuditRow {
-    fn new(tz: &ClinicTz, v: AuditView) -> AuditRow {
+    fn new(tr: Tr, tz: &ClinicTz, v: AuditView) -> AuditRow {
         let has_changes = match &v.changes {
             serde_json::Value::Object(m) => !m.is_empty(),
             serde_json::Value::Null => false,
@@ -668,7 +668,12 @@ impl AuditRow {
             at: tz.format_datetime(v.at),
             at_iso: v.at.to_string(),
             actor: v.actor_username,
-            roles: v.actor_roles.join(", "),
+            roles: v
+                .actor_roles
+                .iter()
+                .map(|r| Role::parse(r).map(|r| role_label(tr, r)).unwrap_or_else(|| r.clone()))
+                .collect::<Vec<_>>()
+                .join(", "),
             action: v.action,
             entity: v.entity,
             entity_id: v.entity_id.unwrap_or_default(),
@@ -799,7 +804,7 @@ async fn audit_page(State(s): State<AppState>, ctx: Ctx, Query(f): Query<AuditFo
     };
     let tpl = AuditPage {
         page,
-        rows: items.into_iter().map(|v| AuditRow::new(&tz, v)).collect(),
+        rows: items.into_iter().map(|v| AuditRow::new(ctx.tr(), &tz, v)).collect(),
         total,
         current,
         pages: ((total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE).max(1),

@@ -33,7 +33,29 @@ struct HomePage {
     page: PageCtx,
     full_name: String,
     today: String,
+    tiles: Vec<Tile>,
 }
+
+/// One area of the app on the home page.
+struct Tile {
+    href: &'static str,
+    title: String,
+    text: String,
+    /// Inline SVG (a constant below, never user input).
+    icon: &'static str,
+    /// A live figure (patients waiting now), already worded.
+    stat: Option<String>,
+    /// The figure needs attention (someone is waiting).
+    hot: bool,
+}
+
+const ICON_WAITING: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/></svg>"#;
+const ICON_PATIENTS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c0-3.6 3-5.5 6.5-5.5s6.5 1.9 6.5 5.5"/><path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14.8c2.1.6 3.5 2.3 3.5 5.2"/></svg>"#;
+const ICON_ICD: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3H20v15H6.5A2.5 2.5 0 0 0 4 20.5z"/><path d="M4 20.5A2.5 2.5 0 0 0 6.5 23H20v-5"/><path d="M9 8h7M9 12h5"/></svg>"#;
+const ICON_USERS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="9" cy="11" r="2.5"/><path d="M5.5 17c.6-1.8 2-2.8 3.5-2.8s2.9 1 3.5 2.8M15 10h3M15 14h3"/></svg>"#;
+const ICON_SETTINGS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0"/><circle cx="16" cy="6" r="2"/><circle cx="10" cy="12" r="2"/><circle cx="18" cy="18" r="2"/></svg>"#;
+const ICON_AUDIT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><path d="M12 3l8 3v6c0 4.5-3.4 8-8 9-4.6-1-8-4.5-8-9V6z"/><path d="M8.5 12l2.5 2.5 4.5-5"/></svg>"#;
+const ICON_ACCOUNT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="8" r="4"/><path d="M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5"/></svg>"#;
 
 #[derive(Template)]
 #[template(path = "password.html")]
@@ -145,8 +167,62 @@ struct FlashQuery {
 
 async fn home(State(s): State<AppState>, ctx: Ctx, Query(q): Query<FlashQuery>) -> Response {
     let page = PageCtx::new(&s, &ctx, "/").await.with_flash(q.flash.as_deref());
-    let today = s.services.today().strftime("%d/%m/%Y").to_string();
-    render(&HomePage { page, full_name: ctx.caller.actor.full_name.clone(), today })
+    let tr = ctx.tr();
+    let date = s.services.today();
+    let weekday = tr.t(&format!("weekday-{}", date.weekday().to_monday_one_offset()));
+    let today = tr.t_args(
+        "home-today",
+        &[("weekday", weekday), ("date", medops_domain::clock::format_date(date))],
+    );
+    let mut tiles = Vec::new();
+    for item in page.nav_items() {
+        let (desc, icon) = match item.href {
+            "/waiting-room" => ("home-desc-waiting-room", ICON_WAITING),
+            "/patients" => ("home-desc-patients", ICON_PATIENTS),
+            "/icd11" => ("home-desc-icd11", ICON_ICD),
+            "/admin/users" => ("home-desc-users", ICON_USERS),
+            "/admin/settings" => ("home-desc-settings", ICON_SETTINGS),
+            "/admin/audit" => ("home-desc-audit", ICON_AUDIT),
+            _ => continue,
+        };
+        let (mut stat, mut hot) = (None, false);
+        if item.href == "/waiting-room" {
+            // A figure is a nicety: the page still works if the waiting room cannot be read.
+            if let Ok(entries) = s.services.waiting_room(&ctx.caller).await {
+                let waiting = entries.iter().filter(|e| e.status == "waiting").count();
+                let seeing = entries.iter().filter(|e| e.status == "in_consultation").count();
+                let mut text = tr.t1("home-waiting-now", "count", waiting);
+                if seeing > 0 {
+                    text.push_str(" · ");
+                    text.push_str(&tr.t1("home-in-consultation-now", "count", seeing));
+                }
+                stat = Some(text);
+                hot = waiting > 0;
+            }
+        }
+        tiles.push(Tile {
+            href: item.href,
+            title: tr.t(item.key),
+            text: tr.t(desc),
+            icon,
+            stat,
+            hot,
+        });
+    }
+    tiles.push(Tile {
+        href: "/account",
+        title: tr.t("nav-account"),
+        text: tr.t("home-desc-account"),
+        icon: ICON_ACCOUNT,
+        stat: None,
+        hot: false,
+    });
+    render(&HomePage {
+        page,
+        full_name: ctx.caller.actor.full_name.clone(),
+        today,
+        tiles,
+    })
 }
 
 async fn password_page(State(s): State<AppState>, ctx: Ctx) -> Response {

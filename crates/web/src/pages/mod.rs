@@ -88,6 +88,16 @@ impl PageCtx {
         self
     }
 
+    /// `YYYY-MM-DD` as `dd/mm/yyyy`; anything else as it is.
+    pub fn date(&self, iso: &str) -> String {
+        display_date(iso)
+    }
+
+    /// A stored (E.164) phone number as it is written locally (`0414-123.45.67`).
+    pub fn phone(&self, stored: &str) -> String {
+        display_phone(stored)
+    }
+
     pub fn can(&self, cap: Capability) -> bool {
         self.user.as_ref().is_some_and(|u| cap.allowed_for_any(&u.roles))
     }
@@ -130,6 +140,20 @@ struct ErrorPage<'a> {
 pub fn error_page(tr: Tr, message: &str) -> String {
     let page = PageCtx { tr, user: None, csrf: String::new(), demo: false, clinic: "MedOps".into(), flash: None, active: "" };
     ErrorPage { page, message }.render().unwrap_or_else(|_| message.to_owned())
+}
+
+/// `YYYY-MM-DD` as `dd/mm/yyyy` (the way dates are written in Venezuela); anything else unchanged.
+pub fn display_date(iso: &str) -> String {
+    medops_domain::clock::parse_date(iso)
+        .map(medops_domain::clock::format_date)
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+/// A stored phone number in display form (`0414-123.45.67`; foreign numbers in E.164).
+pub fn display_phone(stored: &str) -> String {
+    medops_domain::phone::Phone::parse(stored)
+        .map(|p| p.display())
+        .unwrap_or_else(|_| stored.to_owned())
 }
 
 /// Percent-encodes a value for a query string.

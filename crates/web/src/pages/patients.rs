@@ -15,7 +15,7 @@ use medops_services::visits::PatientConsultation;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{PageCtx, field_errors, render, urlencode};
+use super::{PageCtx, display_date, display_phone, field_errors, render, urlencode};
 use crate::AppState;
 use crate::ctx::{Ctx, Id};
 use crate::error::PageResult;
@@ -156,13 +156,16 @@ impl FormBuilder {
             title: self.tr.t(title),
             help,
             name: title.to_owned(),
+            span: "grid--2",
             ..Default::default()
         });
     }
-    fn sub(&mut self, title: String) {
+    /// A sub-heading; `grid` is the column class of the fields after it.
+    fn sub(&mut self, title: String, grid: &'static str) {
         self.items.push(Item {
             tag: "sub",
             title,
+            span: grid,
             ..Default::default()
         });
     }
@@ -303,7 +306,7 @@ fn build_form(tr: Tr, f: &PatientInput, errors: HashMap<String, String>, clinica
 
     if clinical {
         b.section("pt-sec-clinical", "");
-        b.sub(tr.t("pt-sec-allergies"));
+        b.sub(tr.t("pt-sec-allergies"), "grid--3");
         let nka = b.field("no_known_allergies", "pt-nka", "checkbox", "true".into());
         nka.span = "span-full";
         nka.options = if f.no_known_allergies {
@@ -333,7 +336,7 @@ fn build_form(tr: Tr, f: &PatientInput, errors: HashMap<String, String>, clinica
             )
             .sr = sr;
         }
-        b.sub(tr.t("pt-sec-history"));
+        b.sub(tr.t("pt-sec-history"), "grid--3");
         let rows = f.medical_history.len() + BLANK_ROWS;
         for i in 0..rows {
             let h = f.medical_history.get(i).cloned().unwrap_or_default();
@@ -355,7 +358,7 @@ fn build_form(tr: Tr, f: &PatientInput, errors: HashMap<String, String>, clinica
             d.sr = sr;
             d.span = "span-2";
         }
-        b.sub(tr.t("pt-sec-habits"));
+        b.sub(tr.t("pt-sec-habits"), "grid--2");
         let hb = &f.habits;
         b.select(
             "habits.tobacco",
@@ -562,20 +565,21 @@ impl ShowPage {
             _ => "",
         }
     }
-    /// Label and value of each demographic fact that is known.
-    fn demographics(&self) -> Vec<(String, String)> {
+    /// Label, value and "keep on one line" (numbers, dates) of each demographic fact that is known.
+    fn demographics(&self) -> Vec<(String, String, bool)> {
         let tr = self.page.tr;
         let p = &self.p;
         let mut out = Vec::new();
         let mut add = |key: &str, v: Option<String>| {
             if let Some(v) = v.filter(|v| !v.is_empty()) {
-                out.push((tr.t(key), v));
+                let nowrap = matches!(key, "pt-birth-date" | "pt-passport" | "pt-phone" | "pt-phone2");
+                out.push((tr.t(key), v, nowrap));
             }
         };
-        add("pt-birth-date", p.birth_date.clone());
+        add("pt-birth-date", p.birth_date.as_deref().map(display_date));
         add("pt-passport", p.passport.clone());
-        add("pt-phone", p.phone.clone());
-        add("pt-phone2", p.phone2.clone());
+        add("pt-phone", p.phone.as_deref().map(display_phone));
+        add("pt-phone2", p.phone2.as_deref().map(display_phone));
         add("pt-email", p.email.clone());
         add("pt-address", p.address.clone());
         add("pt-occupation", p.occupation.clone());
@@ -592,15 +596,20 @@ impl ShowPage {
             }),
         );
         if let Some(g) = &p.guardian {
-            let text = [g.name.clone(), g.relationship.clone(), g.cedula_display.clone(), g.phone.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let text = [
+                g.name.clone(),
+                g.relationship.clone(),
+                g.cedula_display.clone(),
+                g.phone.as_deref().map(display_phone),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
             add("pt-sec-guardian", Some(text));
         }
         if let Some(e) = &p.emergency_contact {
-            let text = [e.name.clone(), e.relationship.clone(), e.phone.clone()]
+            let text = [e.name.clone(), e.relationship.clone(), e.phone.as_deref().map(display_phone)]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
