@@ -11,7 +11,12 @@ use medops_services::users::NewUserCmd;
 use medops_services::{Config, Db, Services};
 
 #[derive(Parser)]
-#[command(name = "medops", version, about = "MedOps — clinical consultation management", long_about = None)]
+#[command(
+    name = "medops",
+    version,
+    about = "MedOps — clinical consultation management",
+    after_help = "Without a command, medops runs `serve --demo`: a demo clinic whose users have PUBLIC demo passwords.\nIn production run `medops serve` (and `medops icd11 import FILE` once to load the catalogue)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

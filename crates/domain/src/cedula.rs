@@ -18,6 +18,15 @@ impl Cedula {
     /// dropped so `V-01.234.567` and `V-1.234.567` are the same person.
     /// The error is the message key [`FORMAT_KEY`].
     pub fn parse(input: &str) -> Result<Cedula, &'static str> {
+        // A dash after the digits began (`V-12.345.678-9`) is a RIF check digit, not part
+        // of a cédula: refuse rather than silently read a different number.
+        if let Some((head, tail)) = input.trim().rsplit_once('-')
+            && tail.trim().len() == 1
+            && tail.trim().chars().all(|c| c.is_ascii_digit())
+            && head.contains('.')
+        {
+            return Err(FORMAT_KEY);
+        }
         let mut chars = input
             .chars()
             .filter(|c| !matches!(c, '.' | '-' | ' ' | '\t'))
@@ -124,6 +133,8 @@ mod tests {
         assert_eq!(canon("e 81234567").as_deref(), Ok("E81234567"));
         assert_eq!(canon("12345").as_deref(), Ok("V12345"));
         assert_eq!(canon("123456789").as_deref(), Ok("V123456789"));
+        // A RIF with its check digit is not a cédula.
+        assert_eq!(canon("V-12.345.678-9"), Err(FORMAT_KEY));
     }
 
     #[test]
@@ -220,6 +231,9 @@ mod tests {
     proptest! {
         #[test]
         fn any_formatting_parses_to_canonical((input, expected) in formatted()) {
+            // Dotted digits ending in "-<one digit>" read as a RIF check digit and are refused on purpose.
+            let rif_like = input.trim().rsplit_once('-').is_some_and(|(h, t)| t.trim().len() == 1 && h.contains('.'));
+            prop_assume!(!rif_like);
             let c = Cedula::parse(&input).unwrap();
             prop_assert_eq!(c.as_str(), expected.as_str());
             prop_assert_eq!(Cedula::parse(&c.display()).unwrap(), c.clone());

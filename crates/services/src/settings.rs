@@ -87,13 +87,18 @@ fn plausible_email(s: &str) -> bool {
 
 /// Detects PNG or JPEG by content (magic bytes), never by the name or declared type.
 pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else {
-        None
+    // PNG: signature, an IHDR chunk with non-zero dimensions first, and the IEND chunk last
+    // (a truncated or fake file fails). JPEG: start-of-image marker first, end-of-image last.
+    const PNG_SIG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const PNG_END: &[u8] = b"IEND\xAE\x42\x60\x82";
+    if bytes.starts_with(PNG_SIG) && bytes.len() > 33 && &bytes[12..16] == b"IHDR" && bytes.ends_with(PNG_END) {
+        let dim = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        return (dim(16) > 0 && dim(20) > 0).then_some("image/png");
     }
+    if bytes.len() > 4 && bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && bytes.ends_with(&[0xFF, 0xD9]) {
+        return Some("image/jpeg");
+    }
+    None
 }
 
 impl Services {
@@ -288,7 +293,7 @@ mod tests {
         assert_eq!(normalise_rif("j123456789").as_deref(), Some("J-12345678-9"));
         assert_eq!(normalise_rif("J-12345678-9").as_deref(), Some("J-12345678-9"));
         assert_eq!(normalise_rif("X-1"), None);
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest"), None, "a PNG signature alone is not an image");
         assert_eq!(sniff_image(b"GIF89a"), None);
         assert!(plausible_email("info@clinica.com.ve"));
         for bad in ["x@", "@a.b", "a@b", "a@.b", "a@b.", "a b@c.d", "a@b@c.d"] {

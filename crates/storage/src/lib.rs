@@ -128,7 +128,7 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(15))
                 .foreign_keys(true)
-                .pragma("cache_size", "-16000");
+                .pragma("cache_size", "-2000");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .min_connections(1)

@@ -308,73 +308,140 @@ fn range(binds: &mut Vec<String>, tok: &str, prefix: &str) -> String {
     }
 }
 
+/// A page row with the total number of hits (computed in the same statement).
+#[derive(sqlx::FromRow)]
+struct Hit {
+    #[sqlx(flatten)]
+    row: SummaryRow,
+    total: i64,
+}
+
 /// Paginated search (or list, when there are no terms). Returns the page and the total.
+///
+/// The list pages through the covering index `patient_list` first (a deferred join:
+/// only the 20 ids of the page fetch their rows) and counts as "all minus archived"
+/// (a b-tree count, not a scan). The search computes the candidate ids once (one
+/// indexed range per word, intersected), ranks and sorts only those, fetches the
+/// rows of the page and counts the candidates, all in one statement.
 pub async fn search(tx: &mut Tx, s: &Search, limit: i64, offset: i64) -> Result<(Vec<SummaryRow>, i64)> {
+    if s.terms.is_empty() {
+        return list(tx, s.include_archived, limit, offset).await;
+    }
     let tok = match tx {
         Tx::Sqlite(_) => "token",
         Tx::Pg(_) => "token COLLATE \"C\"",
     };
     let mut binds: Vec<String> = Vec::new();
-    let mut conds: Vec<String> = Vec::new();
-    if !s.include_archived {
-        conds.push("p.archived = FALSE".into());
-    }
-    for t in &s.terms {
-        let cond = match t {
-            Term::Word(w) => range(&mut binds, tok, w),
-            Term::Cedula { canonical, digits } => {
-                let r = range(&mut binds, tok, digits);
-                let eq = param(&mut binds, canonical.clone());
-                format!("({r} OR token = {eq})")
+    let only_words = s.terms.iter().all(|t| matches!(t, Term::Word(_)));
+    // The candidates `c(id, f)`: every word must match (the intersection of the
+    // per-word id sets); `f` = 1 when it is a full-name match (every word equals a
+    // token). One word: both in one pass over its token range.
+    let (cte, full) = match s.terms.as_slice() {
+        [Term::Word(w)] => {
+            let eq = param(&mut binds, w.clone());
+            let r = range(&mut binds, tok, w);
+            let cte = format!(
+                "c (id, f) AS (SELECT patient_id, MAX(CASE WHEN token = {eq} THEN 1 ELSE 0 END) FROM patient_token WHERE {r} GROUP BY patient_id)"
+            );
+            (cte, Some("c.f = 1".to_owned()))
+        }
+        terms => {
+            let mut sets = Vec::new();
+            for t in terms {
+                let cond = match t {
+                    Term::Word(w) => range(&mut binds, tok, w),
+                    Term::Cedula { canonical, digits } => {
+                        let r = range(&mut binds, tok, digits);
+                        let eq = param(&mut binds, canonical.clone());
+                        format!("({r} OR token = {eq})")
+                    }
+                };
+                sets.push(format!("SELECT DISTINCT patient_id FROM patient_token WHERE {cond}"));
             }
-        };
-        conds.push(format!("p.id IN (SELECT patient_id FROM patient_token WHERE {cond})"));
-    }
-    let where_sql = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
+            (format!("c (id) AS ({})", sets.join(" INTERSECT ")), None)
+        }
     };
-    let count_sql = format!("SELECT COUNT(*) FROM patient p {where_sql}");
+    // CROSS JOIN keeps SQLite from scanning the whole patient index and probing `c`.
+    let archived = if s.include_archived { "" } else { " AND p.archived = FALSE" };
     let n_where = binds.len();
     let mut rank = Vec::new();
     if let Some(ced) = &s.exact_cedula {
         let p = param(&mut binds, ced.clone());
         rank.push(format!("WHEN p.cedula = {p} THEN 0"));
     }
-    if !s.terms.is_empty() && s.terms.iter().all(|t| matches!(t, Term::Word(_))) {
-        let mut all = Vec::new();
-        for t in &s.terms {
-            if let Term::Word(w) = t {
-                let eq = param(&mut binds, w.clone());
-                all.push(format!(
-                    "EXISTS (SELECT 1 FROM patient_token e WHERE e.patient_id = p.id AND e.token = {eq})"
-                ));
+    if only_words {
+        let full = match full {
+            Some(f) => f,
+            None => {
+                // Only evaluated for the candidates: a point lookup per word.
+                let mut exact = Vec::new();
+                for t in &s.terms {
+                    if let Term::Word(w) = t {
+                        let eq = param(&mut binds, w.clone());
+                        exact.push(format!(
+                            "EXISTS (SELECT 1 FROM patient_token e WHERE e.token = {eq} AND e.patient_id = p.id)"
+                        ));
+                    }
+                }
+                exact.join(" AND ")
             }
-        }
-        rank.push(format!("WHEN {} THEN 1", all.join(" AND ")));
+        };
+        rank.push(format!("WHEN {full} THEN 1"));
     }
-    let order = if rank.is_empty() {
-        "p.sort_key, p.id".to_owned()
+    let rk = if rank.is_empty() {
+        "2".to_owned()
     } else {
-        format!("CASE {} ELSE 2 END, p.sort_key, p.id", rank.join(" "))
+        format!("CASE {} ELSE 2 END", rank.join(" "))
     };
     let (lim, off) = (binds.len() + 1, binds.len() + 2);
-    let rows_sql = format!("SELECT {SUMMARY_COLS} FROM patient p {where_sql} ORDER BY {order} LIMIT ${lim} OFFSET ${off}");
+    let rows_sql = format!(
+        "WITH {cte}, k AS MATERIALIZED (SELECT p.id, p.sort_key, {rk} AS rk FROM c CROSS JOIN patient p WHERE p.id = c.id{archived}) \
+         SELECT {SUMMARY_COLS}, (SELECT COUNT(*) FROM k) AS total \
+         FROM (SELECT id, rk, sort_key FROM k ORDER BY rk, sort_key, id LIMIT ${lim} OFFSET ${off}) s \
+         JOIN patient p ON p.id = s.id ORDER BY s.rk, s.sort_key, s.id"
+    );
+    let count_sql = format!("WITH {cte} SELECT COUNT(*) FROM c CROSS JOIN patient p WHERE p.id = c.id{archived}");
     with_tx!(tx, c => {
-        let mut q = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(rows_sql));
+        let mut q = sqlx::query_as::<_, Hit>(sqlx::AssertSqlSafe(rows_sql));
         for b in &binds {
             q = q.bind(b.clone());
         }
-        let rows = q.bind(limit).bind(offset).fetch_all(&mut *c).await.db()?;
+        let hits = q.bind(limit).bind(offset).fetch_all(&mut *c).await.db()?;
+        let total = match hits.first() {
+            Some(h) => h.total,
+            None if offset == 0 => 0,
+            None => {
+                // A page past the end: the total still tells the client where the end is.
+                let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
+                for b in &binds[..n_where] {
+                    q = q.bind(b.clone());
+                }
+                q.fetch_one(&mut *c).await.db()?
+            }
+        };
+        Ok((hits.into_iter().map(|h| h.row).collect(), total))
+    })
+}
+
+/// The list by last name (no search terms): see [`search`].
+async fn list(tx: &mut Tx, include_archived: bool, limit: i64, offset: i64) -> Result<(Vec<SummaryRow>, i64)> {
+    let archived = if include_archived { "" } else { "WHERE archived = FALSE " };
+    let rows_sql = format!(
+        "SELECT {SUMMARY_COLS} FROM (SELECT id, sort_key FROM patient {archived}ORDER BY sort_key, id LIMIT $1 OFFSET $2) k \
+         JOIN patient p ON p.id = k.id ORDER BY k.sort_key, k.id"
+    );
+    let count_sql = if include_archived {
+        "SELECT COUNT(*) FROM patient"
+    } else {
+        "SELECT (SELECT COUNT(*) FROM patient) - (SELECT COUNT(*) FROM patient WHERE archived = TRUE)"
+    };
+    with_tx!(tx, c => {
+        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+            .bind(limit).bind(offset).fetch_all(&mut *c).await.db()?;
         let total: i64 = if offset == 0 && (rows.len() as i64) < limit {
             rows.len() as i64
         } else {
-            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
-            for b in &binds[..n_where] {
-                q = q.bind(b.clone());
-            }
-            q.fetch_one(&mut *c).await.db()?
+            sqlx::query_scalar(count_sql).fetch_one(&mut *c).await.db()?
         };
         Ok((rows, total))
     })

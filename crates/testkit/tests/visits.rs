@@ -300,7 +300,7 @@ db_test!(refused_steps, |app| {
         .post(Some(&doctor.token), &format!("/api/v1/appointments/{a1}/start"), &json!({}))
         .await;
     assert_eq!(st, StatusCode::CONFLICT);
-    assert!(b["error"]["message"].as_str().unwrap().contains("in_consultation"), "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("en consulta"), "{b}");
 
     // Non-selectable codes.
     for code in ["BlockL1-1A0", "01", "_NOCODEASSIGNED", "XS8H", "ZZ99", ""] {

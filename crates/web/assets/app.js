@@ -234,7 +234,7 @@
       }).then((res) => {
         if (!res.ok) throw new Error(res.status);
         if (mine === seq && !dirty) { try { localStorage.removeItem(key); } catch (_) {} }
-        const time = new Date().toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+        const time = new Date().toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', timeZone: document.body.dataset.tz || undefined });
         show('saved', fmt(text('i18nSaved', 'Guardado {time}'), { time }));
         return true;
       }).catch((err) => {
@@ -263,7 +263,7 @@
     box.className = 'alert alert--warning'; box.setAttribute('role', 'alert');
     box.innerHTML = '<span class="alert__icon" aria-hidden="true"></span><div class="alert__body"><p></p><div class="cluster"></div></div>';
     box.querySelector('p').textContent = fmt(text('i18nRestore', 'Hay cambios sin guardar de {time} en este equipo. ¿Restaurarlos?'),
-      { time: new Date(saved.t).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' }) });
+      { time: new Date(saved.t).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short', timeZone: document.body.dataset.tz || undefined }) });
     const [yes, no] = ['i18nRestoreYes', 'i18nRestoreNo'].map((k, i) => {
       const b = add(box.querySelector('.cluster'), 'button', `btn btn--sm ${i ? 'btn--ghost' : 'btn--primary'}`, text(k, i ? 'Descartar' : 'Restaurar'));
       b.type = 'button'; return b;

@@ -87,8 +87,9 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     let chosen = cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse);
     let user_lang = actor.as_ref().and_then(|a| a.lang);
     let default = state.services.config().default_lang;
-    // API: Accept-Language, then the user's, then the clinic's. UI: the user's choice first.
-    let lang = if api { accept.or(user_lang) } else { user_lang.or(chosen) }.unwrap_or(default);
+    // API clients: Accept-Language, then the user's, then the clinic's. The UI (pages, and the
+    // API calls its scripts make with the session cookie): the user's choice first.
+    let lang = if api && !via_cookie { accept.or(user_lang) } else { user_lang.or(chosen) }.unwrap_or(default);
     let tr = Tr(lang);
 
     let mut body = body;
@@ -138,18 +139,25 @@ fn render_csrf(api: bool, tr: Tr) -> Response {
 /// Turns a pending error (or a bare framework error on an API path) into a body.
 fn finish(mut res: Response, api: bool, tr: Tr, request_id: &str) -> Response {
     if let Some(p) = res.extensions_mut().remove::<PendingError>() {
-        let mut out = render(&p.error, p.html, tr, request_id);
+        // A page route whose extractor failed still answers with a page.
+        let mut out = render(&p.error, p.html || !api, tr, request_id);
         if let Some(v) = res.headers().get(header::RETRY_AFTER) {
             out.headers_mut().insert(header::RETRY_AFTER, v.clone());
         }
         return out;
     }
+    let is_json = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
     let bare = res.headers().get(header::CONTENT_TYPE).is_none();
-    if api && bare && (res.status().is_client_error() || res.status().is_server_error()) {
+    if !api && bare && res.status() == StatusCode::NOT_FOUND {
+        return (StatusCode::NOT_FOUND, Html(crate::pages::error_page(tr, &tr.t("error-not-found")))).into_response();
+    }
+    // Framework-made errors (unknown route, body too large…) get the API's error shape too.
+    if api && !is_json && (res.status().is_client_error() || res.status().is_server_error()) {
         let e = match res.status() {
             StatusCode::NOT_FOUND => ServiceError::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => ServiceError::BadRequest { key: "err-method" },
-            StatusCode::PAYLOAD_TOO_LARGE => ServiceError::BadRequest { key: "err-too-large" },
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::URI_TOO_LONG => ServiceError::BadRequest { key: "err-too-large" },
+            StatusCode::BAD_REQUEST => ServiceError::BadRequest { key: "err-malformed" },
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ServiceError::BadRequest { key: "err-unsupported-media" },
             _ => return res,
         };

@@ -1,5 +1,20 @@
 # visits: walk-ins, waiting room, consultations
-visit-err-transition = This appointment is "{ $from }": it cannot be changed that way ({ $event }).
+visit-err-transition = This appointment is { $from ->
+    [scheduled] scheduled
+    [waiting] waiting
+    [in_consultation] in consultation
+    [completed] completed
+    [canceled] canceled
+    [no_show] marked as a no-show
+   *[other] in another state
+}: it cannot be { $event ->
+    [arrive] marked as arrived
+    [start] started
+    [complete] completed
+    [cancel] canceled
+    [no_show] marked as a no-show
+   *[other] changed that way
+}.
 visit-err-not-today = This can only be done on the day of the appointment.
 err-already-in-room = The patient is already in the waiting room or in consultation.
 err-patient-unknown = Unknown or archived patient.
@@ -123,3 +138,4 @@ pc-diagnoses = Diagnoses
 pc-open = View
 wr-in-room = In the room and in consultation
 wr-walkin-plain-search = Not in the list? Search for a patient
+pc-restricted = Consultation content is visible to doctors and nurses only.

@@ -1,5 +1,20 @@
 # visits: walk-ins, waiting room, consultations
-visit-err-transition = Esta cita está en estado «{ $from }»: no admite esa acción ({ $event }).
+visit-err-transition = Esta cita está { $from ->
+    [scheduled] programada
+    [waiting] en espera
+    [in_consultation] en consulta
+    [completed] completada
+    [canceled] cancelada
+    [no_show] marcada como inasistencia
+   *[other] en otro estado
+}: no se puede { $event ->
+    [arrive] registrar su llegada
+    [start] iniciar
+    [complete] completar
+    [cancel] cancelar
+    [no_show] marcar como inasistencia
+   *[other] cambiar así
+}.
 visit-err-not-today = Solo se puede hacer el día de la cita.
 err-already-in-room = El paciente ya está en la sala de espera o en consulta.
 err-patient-unknown = Paciente desconocido o archivado.
@@ -123,3 +138,4 @@ pc-diagnoses = Diagnósticos
 pc-open = Ver
 wr-in-room = En sala y en consulta
 wr-walkin-plain-search = ¿No aparece en la lista? Buscar paciente
+pc-restricted = El contenido de las consultas solo lo ven médicos y enfermería.

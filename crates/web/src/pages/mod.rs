@@ -31,6 +31,8 @@ pub struct PageCtx {
     pub flash: Option<String>,
     /// Path prefix of the active navigation entry.
     pub active: &'static str,
+    /// The clinic's IANA time zone, for times formatted by the page's script.
+    pub tz: String,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +67,7 @@ impl PageCtx {
             clinic: inst.map(|i| i.name).unwrap_or_else(|| "MedOps".into()),
             flash: None,
             active,
+            tz: state.services.config().tz_name.clone(),
         }
     }
 
@@ -79,6 +82,7 @@ impl PageCtx {
             clinic: inst.map(|i| i.name).unwrap_or_else(|| "MedOps".into()),
             flash: None,
             active: "",
+            tz: state.services.config().tz_name.clone(),
         }
     }
 
@@ -138,7 +142,7 @@ struct ErrorPage<'a> {
 
 /// A minimal error page (no database access: it may be rendered while the database is down).
 pub fn error_page(tr: Tr, message: &str) -> String {
-    let page = PageCtx { tr, user: None, csrf: String::new(), demo: false, clinic: "MedOps".into(), flash: None, active: "" };
+    let page = PageCtx { tr, user: None, csrf: String::new(), demo: false, clinic: "MedOps".into(), flash: None, active: "", tz: String::new() };
     ErrorPage { page, message }.render().unwrap_or_else(|_| message.to_owned())
 }
 

@@ -187,7 +187,9 @@ async fn walk_in_submit(State(s): State<AppState>, ctx: Ctx, Form(mut f): Form<W
     let doctor_id = f.doctor_id.trim().parse::<i64>().ok();
     let mut patient_id = f.patient_id.trim().parse::<i64>().ok();
     if patient_id.is_none() && f.has_new_patient() {
-        if doctor_id.is_none() {
+        // Check the doctor before creating the patient, so a refused walk-in saves nothing.
+        let doctors = s.services.visit_doctors(&ctx.caller).await?;
+        if !doctor_id.is_some_and(|d| doctors.iter().any(|(id, _)| *id == d)) {
             let mut errors = HashMap::new();
             errors.insert("doctor_id".to_owned(), tr.t("err-required"));
             return room_page(&s, &ctx, f, errors, None, String::new(), None).await;
@@ -487,6 +489,7 @@ mod tests {
             clinic: "X".into(),
             flash: None,
             active: "",
+            tz: String::new(),
         };
         let dx = DiagnosisView {
             id: 1,
