@@ -54,12 +54,21 @@ fn import(data: &Path, file: &Path) -> Result<(f64, f64)> {
     if !out.status.success() {
         bail!("import failed: {}{}", stdout, String::from_utf8_lossy(&out.stderr));
     }
-    let secs = stdout.rsplit('(').next().and_then(|s| s.split(' ').next()).and_then(|s| s.parse::<f64>().ok()).unwrap_or(total);
+    let secs = stdout
+        .rsplit('(')
+        .next()
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(total);
     Ok((secs, total))
 }
 
 fn create_user(data: &Path) -> Result<()> {
-    let mut child = medops(data)?.args(["user", "create", "bench", "--role", "doctor", "--role", "admin", "--password-stdin"]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn()?;
+    let mut child = medops(data)?
+        .args(["user", "create", "bench", "--role", "doctor", "--role", "admin", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
     use std::io::Write;
     child.stdin.take().context("stdin")?.write_all(PASSWORD.as_bytes())?;
     if !child.wait()?.success() {
@@ -81,14 +90,21 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18_765)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(18_765)
 }
 
 /// Starts `medops serve` and returns it once `/healthz` answers, with the time that took.
 async fn start(data: &Path, client: &reqwest::Client) -> Result<(Server, Duration)> {
     let port = free_port();
     let t = Instant::now();
-    let child = medops(data)?.args(["serve", "--addr", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+    let child = medops(data)?
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
     let base = format!("http://127.0.0.1:{port}");
     let server = Server { child, base };
     loop {
@@ -107,12 +123,22 @@ async fn start(data: &Path, client: &reqwest::Client) -> Result<(Server, Duratio
 fn rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 async fn login(client: &reqwest::Client, base: &str) -> Result<String> {
-    let r: Value = client.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "bench", "password": PASSWORD})).send().await?.json().await?;
+    let r: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "bench", "password": PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
     r["token"].as_str().map(str::to_owned).context("login failed")
 }
 
@@ -126,11 +152,19 @@ struct Stats {
 fn stats(mut ms: Vec<f64>) -> Stats {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
-    Stats { p50: at(0.5), p99: at(0.99), max: *ms.last().unwrap_or(&0.0), n: ms.len() }
+    Stats {
+        p50: at(0.5),
+        p99: at(0.99),
+        max: *ms.last().unwrap_or(&0.0),
+        n: ms.len(),
+    }
 }
 
 fn print_stats(name: &str, s: &Stats) {
-    println!("{name:<44} p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>6.2} ms   ({} requests)", s.p50, s.p99, s.max, s.n);
+    println!(
+        "{name:<44} p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>6.2} ms   ({} requests)",
+        s.p50, s.p99, s.max, s.n
+    );
 }
 
 /// Times GET requests one at a time (after a warm-up pass over the same paths).
@@ -154,7 +188,13 @@ async fn time_gets(client: &reqwest::Client, base: &str, token: &str, paths: &[S
 
 fn enc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -200,8 +240,80 @@ fn icd_queries(txt: &Path, rng: &mut StdRng) -> Result<Vec<String>> {
     Ok(out)
 }
 
-const FIRST: &[&str] = &["María", "José", "Luis", "Ana", "Carlos", "Carmen", "Jesús", "Rosa", "Pedro", "Luisa", "Andrés", "Valentina", "Miguel", "Gabriela", "Juan", "Daniela", "Rafael", "Sofía", "Héctor", "Yolanda", "Ramón", "Elena", "Víctor", "Mariana", "Ángel", "Isabel", "Fernando", "Lucía", "Óscar", "Beatriz"];
-const LAST: &[&str] = &["Pérez", "González", "Rodríguez", "Hernández", "García", "Martínez", "López", "Díaz", "Sánchez", "Ramírez", "Torres", "Rojas", "Flores", "Morales", "Castillo", "Gómez", "Núñez", "Mendoza", "Salazar", "Rivas", "Peña", "Briceño", "Quintero", "Zambrano", "Ordóñez", "Villalobos", "Carrasco", "Montilla", "Urdaneta", "Chacón", "Ibáñez", "Márquez", "Suárez", "Valero", "Escalona", "Colmenares", "Guerrero", "Arráiz", "Bastidas", "Parra"];
+const FIRST: &[&str] = &[
+    "María",
+    "José",
+    "Luis",
+    "Ana",
+    "Carlos",
+    "Carmen",
+    "Jesús",
+    "Rosa",
+    "Pedro",
+    "Luisa",
+    "Andrés",
+    "Valentina",
+    "Miguel",
+    "Gabriela",
+    "Juan",
+    "Daniela",
+    "Rafael",
+    "Sofía",
+    "Héctor",
+    "Yolanda",
+    "Ramón",
+    "Elena",
+    "Víctor",
+    "Mariana",
+    "Ángel",
+    "Isabel",
+    "Fernando",
+    "Lucía",
+    "Óscar",
+    "Beatriz",
+];
+const LAST: &[&str] = &[
+    "Pérez",
+    "González",
+    "Rodríguez",
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "Díaz",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Rojas",
+    "Flores",
+    "Morales",
+    "Castillo",
+    "Gómez",
+    "Núñez",
+    "Mendoza",
+    "Salazar",
+    "Rivas",
+    "Peña",
+    "Briceño",
+    "Quintero",
+    "Zambrano",
+    "Ordóñez",
+    "Villalobos",
+    "Carrasco",
+    "Montilla",
+    "Urdaneta",
+    "Chacón",
+    "Ibáñez",
+    "Márquez",
+    "Suárez",
+    "Valero",
+    "Escalona",
+    "Colmenares",
+    "Guerrero",
+    "Arráiz",
+    "Bastidas",
+    "Parra",
+];
 
 /// Writes `n` valid patients straight into the database (bulk, bypassing the API: this is
 /// setup, not what is measured). Names and tokens come from the same domain code the app uses.
@@ -239,7 +351,11 @@ async fn seed_patients(data: &Path, n: usize, rng: &mut StdRng) -> Result<Vec<(S
         .fetch_one(&mut *tx)
         .await?;
         for t in p.search_tokens() {
-            sqlx::query("INSERT OR IGNORE INTO patient_token (token, patient_id) VALUES ($1, $2)").bind(t).bind(id).execute(&mut *tx).await?;
+            sqlx::query("INSERT OR IGNORE INTO patient_token (token, patient_id) VALUES ($1, $2)")
+                .bind(t)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         if i % 997 == 0 {
             samples.push((format!("{first} {last}"), cedula));
@@ -261,7 +377,10 @@ async fn main() -> Result<()> {
     std::fs::create_dir_all(&root)?;
     let mut rng = StdRng::seed_from_u64(42);
     println!("MedOps benchmark (release build, SQLite, one request at a time over loopback HTTP)");
-    println!("machine: {} cores\n", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "machine: {} cores\n",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
 
     // 1. ICD-11 import times.
     let txt = shared_txt();
@@ -286,12 +405,19 @@ async fn main() -> Result<()> {
         drop(server);
     }
     let s = stats(starts);
-    println!("{:<44} median {:.0} ms, max {:.0} ms over 5 starts (target < 500 ms)", "server start to ready", s.p50, s.max);
+    println!(
+        "{:<44} median {:.0} ms, max {:.0} ms over 5 starts (target < 500 ms)",
+        "server start to ready", s.p50, s.max
+    );
 
     // 3. Seed 100,000 patients, then measure with one server.
     let t = Instant::now();
     let samples = seed_patients(&data, 100_000, &mut rng).await?;
-    println!("{:<44} {:.1} s (setup, not a target)", "seeding 100,000 patients", t.elapsed().as_secs_f64());
+    println!(
+        "{:<44} {:.1} s (setup, not a target)",
+        "seeding 100,000 patients",
+        t.elapsed().as_secs_f64()
+    );
 
     let (server, _) = start(&data, &client).await?;
     let pid = server.child.id();
@@ -301,7 +427,10 @@ async fn main() -> Result<()> {
 
     if let Some(t) = &txt {
         let qs = icd_queries(t, &mut rng)?;
-        print_stats("ICD-11 search, 1,000 mixed queries", &time_gets(&client, &server.base, &token, &qs).await?);
+        print_stats(
+            "ICD-11 search, 1,000 mixed queries",
+            &time_gets(&client, &server.base, &token, &qs).await?,
+        );
     }
 
     let mut searches = Vec::new();
@@ -318,9 +447,17 @@ async fn main() -> Result<()> {
         };
         searches.push(format!("/api/v1/patients?q={}&per_page=20", enc(&q)));
     }
-    print_stats("patient search, 100,000 patients", &time_gets(&client, &server.base, &token, &searches).await?);
-    let pages: Vec<String> = (0..1000).map(|_| format!("/api/v1/patients?page={}&per_page=20", rng.random_range(1..=5000))).collect();
-    print_stats("patient list, random pages of 20", &time_gets(&client, &server.base, &token, &pages).await?);
+    print_stats(
+        "patient search, 100,000 patients",
+        &time_gets(&client, &server.base, &token, &searches).await?,
+    );
+    let pages: Vec<String> = (0..1000)
+        .map(|_| format!("/api/v1/patients?page={}&per_page=20", rng.random_range(1..=5000)))
+        .collect();
+    print_stats(
+        "patient list, random pages of 20",
+        &time_gets(&client, &server.base, &token, &pages).await?,
+    );
 
     tokio::time::sleep(Duration::from_secs(2)).await;
     println!("{:<44} {:.1} MB RSS (after the runs above, idle)", "idle memory, warm", rss_mb(pid));

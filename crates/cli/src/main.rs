@@ -113,14 +113,25 @@ fn env() -> Result<Env> {
     };
     let mut config = Config::new(&tz, lang).map_err(anyhow::Error::msg)?;
     if let Ok(m) = std::env::var("MEDOPS_SESSION_IDLE_MINUTES") {
-        let mins: i64 = m.trim().parse().ok().filter(|m| (1..=720).contains(m)).with_context(|| format!("MEDOPS_SESSION_IDLE_MINUTES={m}: expected 1 to 720"))?;
+        let mins: i64 = m
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| (1..=720).contains(m))
+            .with_context(|| format!("MEDOPS_SESSION_IDLE_MINUTES={m}: expected 1 to 720"))?;
         config.idle_timeout = jiff::SignedDuration::from_mins(mins);
     }
-    Ok(Env { data_dir, database_url, config })
+    Ok(Env {
+        data_dir,
+        database_url,
+        config,
+    })
 }
 
 async fn open(env: &Env) -> Result<Services> {
-    let db = Db::connect(&env.database_url).await.with_context(|| format!("cannot open database ({})", redact(&env.database_url)))?;
+    let db = Db::connect(&env.database_url)
+        .await
+        .with_context(|| format!("cannot open database ({})", redact(&env.database_url)))?;
     db.migrate().await.context("migration failed")?;
     Ok(Services::new(db, env.config.clone()))
 }
@@ -135,7 +146,9 @@ fn redact(url: &str) -> String {
 
 fn read_password() -> Result<String> {
     let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read the password from standard input")?;
     let pw = s.trim_end_matches(['\n', '\r']).to_owned();
     if pw.is_empty() {
         bail!("no password on standard input");
@@ -176,7 +189,10 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     let env = env()?;
-    match cli.command.unwrap_or(Command::Serve { addr: std::env::var("MEDOPS_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".into()), demo: true }) {
+    match cli.command.unwrap_or(Command::Serve {
+        addr: std::env::var("MEDOPS_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".into()),
+        demo: true,
+    }) {
         Command::Serve { addr, demo } => serve(&env, &addr, demo).await,
         Command::Migrate => {
             open(&env).await?;
@@ -193,8 +209,12 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::User { command } => user(&env, command).await,
-        Command::Icd11 { command: Icd11Command::Import { file } } => icd11_import(&env, &file).await,
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Icd11 {
+            command: Icd11Command::Import { file },
+        } => icd11_import(&env, &file).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let s = open(&env).await?;
             let report = s.audit_verify().await.map_err(service_err)?;
             match report.first_break {
@@ -219,17 +239,28 @@ async fn serve(env: &Env, addr: &str, demo: bool) -> Result<()> {
     if demo {
         let t = Instant::now();
         match s.demo_load(shipped_icd11(&env.data_dir).as_deref()).await {
-            Ok(true) => println!("demo clinic loaded in {:.1} s (users and passwords: see README, demo only)", t.elapsed().as_secs_f64()),
+            Ok(true) => println!(
+                "demo clinic loaded in {:.1} s (users and passwords: see README, demo only)",
+                t.elapsed().as_secs_f64()
+            ),
             Ok(false) => {}
             Err(e) => eprintln!("demo data not loaded: {e}"),
         }
     }
     if let Some(pw) = s.bootstrap_admin().await.map_err(service_err)? {
-        println!("\n  First start: created user `admin` with password: {pw}\n  It is shown only once; you must change it at first login.\n");
+        println!(
+            "\n  First start: created user `admin` with password: {pw}\n  It is shown only once; you must change it at first login.\n"
+        );
     }
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let app = medops_web::app(s.clone());
-    println!("MedOps ready on http://{addr} ({} database, ready in {} ms)", s.db().backend(), started.elapsed().as_millis());
+    println!(
+        "MedOps ready on http://{addr} ({} database, ready in {} ms)",
+        s.db().backend(),
+        started.elapsed().as_millis()
+    );
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -242,22 +273,48 @@ async fn serve(env: &Env, addr: &str, demo: bool) -> Result<()> {
 async fn user(env: &Env, cmd: UserCommand) -> Result<()> {
     let s = open(env).await?;
     match cmd {
-        UserCommand::Create { username, roles, full_name, .. } => {
+        UserCommand::Create {
+            username,
+            roles,
+            full_name,
+            ..
+        } => {
             let password = read_password()?;
             let u = s
-                .create_user_unchecked(None, NewUserCmd { username, full_name: full_name.unwrap_or_default(), password, roles, language: None }, false)
+                .create_user_unchecked(
+                    None,
+                    NewUserCmd {
+                        username,
+                        full_name: full_name.unwrap_or_default(),
+                        password,
+                        roles,
+                        language: None,
+                    },
+                    false,
+                )
                 .await
                 .map_err(service_err)?;
-            println!("created user {} (id {}) with roles {:?}", u.username, u.id, u.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+            println!(
+                "created user {} (id {}) with roles {:?}",
+                u.username,
+                u.id,
+                u.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()
+            );
         }
         UserCommand::Disable { username } => {
-            let id = s.user_id_by_name(&username).await.map_err(|_| anyhow::anyhow!("no user named {username}"))?;
+            let id = s
+                .user_id_by_name(&username)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user named {username}"))?;
             s.disable_user_unchecked(id).await.map_err(service_err)?;
             println!("disabled {username}");
         }
         UserCommand::ResetPassword { username, .. } => {
             let password = read_password()?;
-            let id = s.user_id_by_name(&username).await.map_err(|_| anyhow::anyhow!("no user named {username}"))?;
+            let id = s
+                .user_id_by_name(&username)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user named {username}"))?;
             s.reset_password_unchecked(None, id, &password).await.map_err(service_err)?;
             println!("password of {username} reset; it must be changed at next login");
         }
@@ -291,10 +348,20 @@ async fn icd11_import(env: &Env, file: &Path) -> Result<()> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let sum = result.map_err(|e| anyhow::anyhow!("import refused, catalogue unchanged: {}", match e {
-        medops_services::ServiceError::Invalid(inv) => inv.0.iter().map(|f| f.args.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("; "),
-        other => other.to_string(),
-    }))?;
+    let sum = result.map_err(|e| {
+        anyhow::anyhow!(
+            "import refused, catalogue unchanged: {}",
+            match e {
+                medops_services::ServiceError::Invalid(inv) => inv
+                    .0
+                    .iter()
+                    .map(|f| f.args.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" "))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            }
+        )
+    })?;
     println!(
         "ICD-11 release {}: {} rows read; {} added, {} updated, {} retired ({:.1} s)",
         sum.release,

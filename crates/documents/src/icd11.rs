@@ -32,8 +32,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use medops_domain::icd11::{
-    ClassKind, EXTENSION_CHAPTER, Icd11Row, NO_CODE_ASSIGNED, is_valid_code_shape, parse_release,
-    strip_depth_markers,
+    ClassKind, EXTENSION_CHAPTER, Icd11Row, NO_CODE_ASSIGNED, is_valid_code_shape, parse_release, strip_depth_markers,
 };
 
 pub const COL_FOUNDATION_URI: &str = "Foundation URI";
@@ -90,60 +89,30 @@ pub enum ParseError {
     MissingColumn { row: usize, column: &'static str },
     #[error("row {row}: column \"{column}\" appears more than once in the header row")]
     DuplicateColumn { row: usize, column: &'static str },
-    #[error(
-        "row {row}: the last header cell should hold the release as \"Version:…\", found \"{found}\""
-    )]
+    #[error("row {row}: the last header cell should hold the release as \"Version:…\", found \"{found}\"")]
     MissingRelease { row: usize, found: String },
-    #[error(
-        "row {row}: the file is truncated: its last row has {found} of the header's {expected} columns"
-    )]
-    TruncatedRow {
-        row: usize,
-        expected: usize,
-        found: usize,
-    },
+    #[error("row {row}: the file is truncated: its last row has {found} of the header's {expected} columns")]
+    TruncatedRow { row: usize, expected: usize, found: usize },
     #[error("row {row}: {found} columns where the header has {expected}")]
-    ColumnCount {
-        row: usize,
-        expected: usize,
-        found: usize,
-    },
+    ColumnCount { row: usize, expected: usize, found: usize },
     #[error("row {row} is empty")]
     EmptyRow { row: usize },
     #[error("row {row}, column \"{column}\": {problem}")]
-    Invalid {
-        row: usize,
-        column: &'static str,
-        problem: String,
-    },
+    Invalid { row: usize, column: &'static str, problem: String },
     #[error(
         "row {row}, column \"Title\": this {kind} at depth {depth} has no possible parent \
          (the first row must be a chapter and only chapters stand without a \"- \" marker)"
     )]
-    NoParent {
-        row: usize,
-        kind: ClassKind,
-        depth: usize,
-    },
+    NoParent { row: usize, kind: ClassKind, depth: usize },
     #[error(
         "row {row}, column \"Title\": depth jumps from {from} to {to} (\"- \" markers); \
          a row may go at most one level below the row above it"
     )]
     DepthJump { row: usize, from: usize, to: usize },
-    #[error(
-        "row {row}, column \"Linearization (release) URI\": {uri} already appears on row {first_row}"
-    )]
-    DuplicateUri {
-        row: usize,
-        first_row: usize,
-        uri: String,
-    },
+    #[error("row {row}, column \"Linearization (release) URI\": {uri} already appears on row {first_row}")]
+    DuplicateUri { row: usize, first_row: usize, uri: String },
     #[error("row {row}, column \"Code\": {code} already appears on row {first_row}")]
-    DuplicateCode {
-        row: usize,
-        first_row: usize,
-        code: String,
-    },
+    DuplicateCode { row: usize, first_row: usize, code: String },
     #[error("the file has a header row but no data rows")]
     NoRows,
     #[error(
@@ -160,11 +129,7 @@ pub enum ParseError {
 
 /// Reads a file, choosing the format by extension (`.txt`/`.tsv` or `.xlsx`).
 pub fn parse_path(path: &Path) -> Result<Icd11File, ParseError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let parse: fn(&[u8]) -> Result<Icd11File, ParseError> = match ext.as_str() {
         "txt" | "tsv" => parse_txt,
         "xlsx" => parse_xlsx,
@@ -197,44 +162,25 @@ pub fn parse_txt(bytes: &[u8]) -> Result<Icd11File, ParseError> {
         return Err(ParseError::Empty);
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        return Err(ParseError::NotText(
-            "this is a ZIP archive (an .xlsx workbook?)".into(),
-        ));
+        return Err(ParseError::NotText("this is a ZIP archive (an .xlsx workbook?)".into()));
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(ParseError::NotText("UTF-16 text; save it as UTF-8".into()));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         ParseError::NotText(format!("invalid UTF-8 on line {line}"))
     })?;
     if let Some(at) = text.find('\0') {
         let line = text[..at].matches('\n').count() + 1;
-        return Err(ParseError::NotText(format!(
-            "binary data (NUL byte) on line {line}"
-        )));
+        return Err(ParseError::NotText(format!("binary data (NUL byte) on line {line}")));
     }
 
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let last = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .unwrap_or(0);
-    let header: Vec<&str> = lines
-        .first()
-        .map(|h| h.split('\t').collect())
-        .unwrap_or_default();
+    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let last = lines.iter().rposition(|l| !l.trim().is_empty()).unwrap_or(0);
+    let header: Vec<&str> = lines.first().map(|h| h.split('\t').collect()).unwrap_or_default();
     if header.len() < 2 {
-        return Err(ParseError::NotText(
-            "the first line has no tab-separated columns".into(),
-        ));
+        return Err(ParseError::NotText("the first line has no tab-separated columns".into()));
     }
     let mut builder = Builder::new(1, &header)?;
     let width = header.len();
@@ -249,17 +195,9 @@ pub fn parse_txt(bytes: &[u8]) -> Result<Icd11File, ParseError> {
         if cells.len() != width {
             let (expected, found) = (width, cells.len());
             return Err(if i == last && found < width {
-                ParseError::TruncatedRow {
-                    row,
-                    expected,
-                    found,
-                }
+                ParseError::TruncatedRow { row, expected, found }
             } else {
-                ParseError::ColumnCount {
-                    row,
-                    expected,
-                    found,
-                }
+                ParseError::ColumnCount { row, expected, found }
             });
         }
         builder.push(row, &cells)?;
@@ -275,8 +213,8 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Icd11File, ParseError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Err(ParseError::NotXlsx("the file is not a ZIP archive".into()));
     }
-    let mut workbook: Xlsx<Cursor<&[u8]>> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| ParseError::NotXlsx(e.to_string()))?;
+    let mut workbook: Xlsx<Cursor<&[u8]>> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| ParseError::NotXlsx(e.to_string()))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or(ParseError::NoWorksheet)?
@@ -293,10 +231,7 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Icd11File, ParseError> {
     let cols = builder.cols;
 
     let data: Vec<&[Data]> = rows.collect();
-    let last = data
-        .iter()
-        .rposition(|r| !r.iter().all(is_blank))
-        .map_or(0, |p| p + 1);
+    let last = data.iter().rposition(|r| !r.iter().all(is_blank)).map_or(0, |p| p + 1);
     let mut owned: Vec<Cow<'_, str>> = Vec::with_capacity(header.len());
     for (i, cells) in data.iter().take(last).enumerate() {
         let row = first_row + 1 + i;
@@ -306,20 +241,11 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Icd11File, ParseError> {
         for (column, &at) in REQUIRED_COLUMNS.iter().zip(cols.all().iter()) {
             if let Some(Data::Error(e)) = cells.get(at) {
                 let problem = format!("holds the spreadsheet error {e}");
-                return Err(ParseError::Invalid {
-                    row,
-                    column,
-                    problem,
-                });
+                return Err(ParseError::Invalid { row, column, problem });
             }
         }
         owned.clear();
-        owned.extend(
-            cells
-                .iter()
-                .enumerate()
-                .map(|(at, c)| cell_text(c, at == cols.chapter_no)),
-        );
+        owned.extend(cells.iter().enumerate().map(|(at, c)| cell_text(c, at == cols.chapter_no)));
         let texts: Vec<&str> = owned.iter().map(|c| c.as_ref()).collect();
         builder.push(row, &texts)?;
     }
@@ -346,11 +272,7 @@ fn cell_text(cell: &Data, chapter_no: bool) -> Cow<'_, str> {
         Data::Int(i) => Cow::Owned(i.to_string()),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
             let i = *f as i64;
-            Cow::Owned(if chapter_no {
-                format!("{i:02}")
-            } else {
-                i.to_string()
-            })
+            Cow::Owned(if chapter_no { format!("{i:02}") } else { i.to_string() })
         }
         other => Cow::Owned(other.to_string()),
     }
@@ -391,14 +313,8 @@ impl Columns {
     fn find(row: usize, header: &[&str]) -> Result<Self, ParseError> {
         let mut at = [0usize; 10];
         for (slot, &column) in at.iter_mut().zip(REQUIRED_COLUMNS.iter()) {
-            let mut found = header
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h.trim().eq_ignore_ascii_case(column));
-            *slot = found
-                .next()
-                .map(|(i, _)| i)
-                .ok_or(ParseError::MissingColumn { row, column })?;
+            let mut found = header.iter().enumerate().filter(|(_, h)| h.trim().eq_ignore_ascii_case(column));
+            *slot = found.next().map(|(i, _)| i).ok_or(ParseError::MissingColumn { row, column })?;
             if found.next().is_some() {
                 return Err(ParseError::DuplicateColumn { row, column });
             }
@@ -458,11 +374,7 @@ fn parse_bool(row: usize, column: &'static str, v: &str) -> Result<bool, ParseEr
     } else if v.eq_ignore_ascii_case("false") {
         Ok(false)
     } else {
-        Err(invalid(
-            row,
-            column,
-            format!("\"{v}\" is not True or False"),
-        ))
+        Err(invalid(row, column, format!("\"{v}\" is not True or False")))
     }
 }
 
@@ -472,17 +384,9 @@ fn non_empty(s: &str) -> Option<String> {
 
 impl Builder {
     fn new(row: usize, header: &[&str]) -> Result<Self, ParseError> {
-        let header: Vec<&str> = header
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}'))
-            .collect();
+        let header: Vec<&str> = header.iter().map(|h| h.trim_start_matches('\u{feff}')).collect();
         let cols = Columns::find(row, &header)?;
-        let last = header
-            .iter()
-            .rev()
-            .find(|h| !h.trim().is_empty())
-            .copied()
-            .unwrap_or("");
+        let last = header.iter().rev().find(|h| !h.trim().is_empty()).copied().unwrap_or("");
         let release = parse_release(last).ok_or_else(|| ParseError::MissingRelease {
             row,
             found: last.trim().into(),
@@ -507,13 +411,8 @@ impl Builder {
             return Err(invalid(row, COL_LINEARIZATION_URI, "is empty"));
         }
         let kind_text = get(c.class_kind);
-        let class_kind = ClassKind::parse(kind_text).ok_or_else(|| {
-            invalid(
-                row,
-                COL_CLASS_KIND,
-                format!("\"{kind_text}\" is not chapter, block or category"),
-            )
-        })?;
+        let class_kind = ClassKind::parse(kind_text)
+            .ok_or_else(|| invalid(row, COL_CLASS_KIND, format!("\"{kind_text}\" is not chapter, block or category")))?;
         let raw_title = cells.get(c.title).copied().unwrap_or("").trim_start();
         let (depth, title) = strip_depth_markers(raw_title);
         if title.is_empty() {
@@ -530,25 +429,14 @@ impl Builder {
             ));
         }
         let chapter_no = get(c.chapter_no);
-        if chapter_no.is_empty()
-            || chapter_no.len() > 3
-            || !chapter_no.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(invalid(
-                row,
-                COL_CHAPTER_NO,
-                format!("\"{chapter_no}\" is not a chapter number"),
-            ));
+        if chapter_no.is_empty() || chapter_no.len() > 3 || !chapter_no.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(invalid(row, COL_CHAPTER_NO, format!("\"{chapter_no}\" is not a chapter number")));
         }
         let code = match get(c.code) {
             "" | NO_CODE_ASSIGNED => None,
             code if is_valid_code_shape(code) => Some(code.to_string()),
             code => {
-                return Err(invalid(
-                    row,
-                    COL_CODE,
-                    format!("\"{code}\" is not a valid ICD-11 code"),
-                ));
+                return Err(invalid(row, COL_CODE, format!("\"{code}\" is not a valid ICD-11 code")));
             }
         };
 
@@ -575,20 +463,16 @@ impl Builder {
                 to: depth,
             });
         }
-        let depth_u8 = u8::try_from(depth)
-            .map_err(|_| invalid(row, COL_TITLE, format!("depth {depth} is too deep")))?;
+        let depth_u8 = u8::try_from(depth).map_err(|_| invalid(row, COL_TITLE, format!("depth {depth} is too deep")))?;
         self.path.truncate(depth);
         let parent = self.path.last().copied();
         if let Some(&chapter) = self.path.first() {
-            let (chapter_row, chapter_of_row) =
-                (self.row_nos[chapter], &self.rows[chapter].chapter_no);
+            let (chapter_row, chapter_of_row) = (self.row_nos[chapter], &self.rows[chapter].chapter_no);
             if chapter_of_row != chapter_no {
                 return Err(invalid(
                     row,
                     COL_CHAPTER_NO,
-                    format!(
-                        "is {chapter_no} but the row sits under chapter {chapter_of_row} (row {chapter_row})"
-                    ),
+                    format!("is {chapter_no} but the row sits under chapter {chapter_of_row} (row {chapter_row})"),
                 ));
             }
         } else if let Some(first) = self.chapters.insert(chapter_no.to_string(), row) {
@@ -636,12 +520,7 @@ impl Builder {
 
         // Duplicate keys: sort positions by key, compare neighbours, report the later row.
         let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            rows[a]
-                .linearization_uri
-                .cmp(&rows[b].linearization_uri)
-                .then(a.cmp(&b))
-        });
+        order.sort_by(|&a, &b| rows[a].linearization_uri.cmp(&rows[b].linearization_uri).then(a.cmp(&b)));
         if let Some(w) = order
             .windows(2)
             .find(|w| rows[w[0]].linearization_uri == rows[w[1]].linearization_uri)
@@ -653,14 +532,9 @@ impl Builder {
                 uri: rows[dup].linearization_uri.clone(),
             });
         }
-        let mut coded: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].code.is_some())
-            .collect();
+        let mut coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].code.is_some()).collect();
         coded.sort_by(|&a, &b| rows[a].code.cmp(&rows[b].code).then(a.cmp(&b)));
-        if let Some(w) = coded
-            .windows(2)
-            .find(|w| rows[w[0]].code == rows[w[1]].code)
-        {
+        if let Some(w) = coded.windows(2).find(|w| rows[w[0]].code == rows[w[1]].code) {
             let (first, dup) = (w[0], w[1]);
             return Err(ParseError::DuplicateCode {
                 row: row_nos[dup],
@@ -679,14 +553,9 @@ impl Builder {
             .iter()
             .any(|r| r.class_kind == ClassKind::Chapter && r.chapter_no == EXTENSION_CHAPTER)
         {
-            let last_chapter = rows
-                .iter()
-                .rev()
-                .find(|r| r.class_kind == ClassKind::Chapter);
+            let last_chapter = rows.iter().rev().find(|r| r.class_kind == ClassKind::Chapter);
             return Err(ParseError::MissingExtensionChapter {
-                last_chapter: last_chapter
-                    .map(|r| r.chapter_no.clone())
-                    .unwrap_or_default(),
+                last_chapter: last_chapter.map(|r| r.chapter_no.clone()).unwrap_or_default(),
             });
         }
         Ok(Icd11File { release, rows })

@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use medops_documents::icd11::{
-    Icd11File, ParseError, parse_bytes, parse_path, parse_txt, parse_xlsx,
-};
+use medops_documents::icd11::{Icd11File, ParseError, parse_bytes, parse_path, parse_txt, parse_xlsx};
 use medops_domain::icd11::{ClassKind, Icd11Index, IndexEntry, MatchRank};
 
 const TXT: &str = "LinearizationMiniOutput-MMS-en.txt";
@@ -20,10 +18,7 @@ const MMS: &str = "http://id.who.int/icd/release/11/beta/mms/";
 fn data_dir() -> PathBuf {
     match std::env::var_os("MEDOPS_ICD11_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/icd11"
-        )),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/icd11")),
     }
 }
 
@@ -32,14 +27,9 @@ fn real_bytes(name: &str) -> Option<&'static [u8]> {
     static TXT_BYTES: OnceLock<Option<Vec<u8>>> = OnceLock::new();
     static XLSX_BYTES: OnceLock<Option<Vec<u8>>> = OnceLock::new();
     let cell = if name == TXT { &TXT_BYTES } else { &XLSX_BYTES };
-    let bytes = cell
-        .get_or_init(|| std::fs::read(data_dir().join(name)).ok())
-        .as_deref();
+    let bytes = cell.get_or_init(|| std::fs::read(data_dir().join(name)).ok()).as_deref();
     if bytes.is_none() {
-        eprintln!(
-            "SKIPPED: {} not found (set MEDOPS_ICD11_DIR)",
-            data_dir().join(name).display()
-        );
+        eprintln!("SKIPPED: {} not found (set MEDOPS_ICD11_DIR)", data_dir().join(name).display());
     }
     bytes
 }
@@ -67,17 +57,11 @@ fn real_xlsx() -> Option<&'static Icd11File> {
 }
 
 fn by_code<'a>(file: &'a Icd11File, code: &str) -> &'a medops_domain::icd11::Icd11Row {
-    file.rows
-        .iter()
-        .find(|r| r.code.as_deref() == Some(code))
-        .unwrap()
+    file.rows.iter().find(|r| r.code.as_deref() == Some(code)).unwrap()
 }
 
 fn by_uri<'a>(file: &'a Icd11File, uri: &str) -> &'a medops_domain::icd11::Icd11Row {
-    file.rows
-        .iter()
-        .find(|r| r.linearization_uri == uri)
-        .unwrap()
+    file.rows.iter().find(|r| r.linearization_uri == uri).unwrap()
 }
 
 // ---------------------------------------------------------------- real files
@@ -94,17 +78,13 @@ fn real_txt_counts_and_release() {
     let codes: HashSet<&str> = file.rows.iter().filter_map(|r| r.code.as_deref()).collect();
     assert_eq!(codes.len(), 35_552);
     assert!(file.rows.iter().all(|r| r.release == RELEASE));
-    let uris: HashSet<&str> = file
-        .rows
-        .iter()
-        .map(|r| r.linearization_uri.as_str())
-        .collect();
+    let uris: HashSet<&str> = file.rows.iter().map(|r| r.linearization_uri.as_str()).collect();
     assert_eq!(uris.len(), 37_050);
     // Clean titles: no depth marker left, nothing to trim.
     assert!(
-        file.rows.iter().all(|r| !r.title.starts_with("- ")
-            && r.title.trim() == r.title
-            && !r.title.is_empty())
+        file.rows
+            .iter()
+            .all(|r| !r.title.starts_with("- ") && r.title.trim() == r.title && !r.title.is_empty())
     );
     let chapters: Vec<&str> = file
         .rows
@@ -132,26 +112,15 @@ fn real_txt_no_code_assigned_becomes_none() {
         assert_eq!(row.class_kind, ClassKind::Category);
         assert!(!row.is_selectable(true));
     }
-    let codeless_categories = file
-        .rows
-        .iter()
-        .filter(|r| r.class_kind == ClassKind::Category && r.code.is_none());
+    let codeless_categories = file.rows.iter().filter(|r| r.class_kind == ClassKind::Category && r.code.is_none());
     assert_eq!(codeless_categories.count(), 55);
-    assert!(
-        file.rows
-            .iter()
-            .all(|r| r.code.as_deref() != Some("_NOCODEASSIGNED"))
-    );
+    assert!(file.rows.iter().all(|r| r.code.as_deref() != Some("_NOCODEASSIGNED")));
 }
 
 #[test]
 fn real_txt_selectable_rules() {
     let Some(file) = real_txt() else { return };
-    let extension: Vec<_> = file
-        .rows
-        .iter()
-        .filter(|r| r.chapter_no == "X" && r.code.is_some())
-        .collect();
+    let extension: Vec<_> = file.rows.iter().filter(|r| r.chapter_no == "X" && r.code.is_some()).collect();
     assert_eq!(extension.len(), 17_078);
     assert!(
         extension.iter().all(|r| !r.is_selectable(true)),
@@ -184,10 +153,7 @@ fn real_txt_selectable_rules() {
     assert!(y.is_residual && y.is_selectable(true));
     assert!(y.linearization_uri.ends_with("/other"));
     let botulism = by_code(file, "1A11");
-    assert!(
-        !botulism.is_leaf && botulism.is_selectable(true),
-        "non-leaf category with a code"
-    );
+    assert!(!botulism.is_leaf && botulism.is_selectable(true), "non-leaf category with a code");
     let residual_ok = file.rows.iter().filter(|r| r.is_residual).all(|r| {
         let u = &r.linearization_uri;
         (u.ends_with("/other") || u.ends_with("/unspecified")) && r.foundation_uri.is_none()
@@ -219,11 +185,7 @@ fn real_txt_parent_chains() {
     assert_eq!(
         chain("1A00"),
         [
-            (
-                "135352227".into(),
-                ClassKind::Block,
-                "Bacterial intestinal infections".into()
-            ),
+            ("135352227".into(), ClassKind::Block, "Bacterial intestinal infections".into()),
             (
                 "588616678".into(),
                 ClassKind::Block,
@@ -236,19 +198,12 @@ fn real_txt_parent_chains() {
             ),
         ]
     );
-    assert_eq!(
-        by_uri(file, &format!("{MMS}135352227")).block_id.as_deref(),
-        Some("BlockL2-1A0")
-    );
+    assert_eq!(by_uri(file, &format!("{MMS}135352227")).block_id.as_deref(), Some("BlockL2-1A0"));
     assert_eq!(
         chain("1A11.Z"),
         [
             ("78422942".into(), ClassKind::Category, "Botulism".into()),
-            (
-                "1834648119".into(),
-                ClassKind::Block,
-                "Bacterial foodborne intoxications".into()
-            ),
+            ("1834648119".into(), ClassKind::Block, "Bacterial foodborne intoxications".into()),
             (
                 "588616678".into(),
                 ClassKind::Block,
@@ -262,18 +217,8 @@ fn real_txt_parent_chains() {
         ]
     );
     let t2 = chain("5A11");
-    assert_eq!(
-        t2[0],
-        (
-            "465177735".into(),
-            ClassKind::Block,
-            "Diabetes mellitus".into()
-        )
-    );
-    assert_eq!(
-        t2.last().unwrap().2,
-        "Endocrine, nutritional or metabolic diseases"
-    );
+    assert_eq!(t2[0], ("465177735".into(), ClassKind::Block, "Diabetes mellitus".into()));
+    assert_eq!(t2.last().unwrap().2, "Endocrine, nutritional or metabolic diseases");
     assert_eq!(chain("BA00").len(), 2);
 
     // Every parent is the nearest row above with one level less.
@@ -305,20 +250,14 @@ fn parse_path_and_bytes_choose_the_format() {
     let Some(_) = real_bytes(TXT) else { return };
     let via_path = parse_path(&data_dir().join(TXT)).unwrap();
     assert_eq!(via_path.rows.len(), 37_050);
-    assert_eq!(
-        parse_bytes(real_bytes(TXT).unwrap()).unwrap().rows.len(),
-        37_050
-    );
+    assert_eq!(parse_bytes(real_bytes(TXT).unwrap()).unwrap().rows.len(), 37_050);
     let Some(xlsx) = real_bytes(XLSX) else { return };
     assert_eq!(parse_bytes(xlsx).unwrap().rows.len(), 37_050);
     assert!(matches!(
         parse_path(&data_dir().join("README.md")),
         Err(ParseError::UnsupportedExtension(_))
     ));
-    assert!(matches!(
-        parse_path(&data_dir().join("absent.txt")),
-        Err(ParseError::Io { .. })
-    ));
+    assert!(matches!(parse_path(&data_dir().join("absent.txt")), Err(ParseError::Io { .. })));
 }
 
 #[test]
@@ -329,19 +268,13 @@ fn real_txt_truncated_mid_line() {
     let line_start = mid + bytes[mid..].iter().position(|&b| b == b'\n').unwrap() + 1;
     let cut = &bytes[..line_start + 120];
     let err = parse_txt(cut).unwrap_err();
-    assert!(
-        matches!(err, ParseError::TruncatedRow { expected: 20, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, ParseError::TruncatedRow { expected: 20, .. }), "{err}");
     assert!(err.to_string().contains("truncated"), "{err}");
     // A cut one byte before the end (inside the last line's CRLF) still has every cell.
     assert!(parse_txt(&bytes[..bytes.len() - 1]).is_ok());
     // Cut inside the last line's cells.
     let err = parse_txt(&bytes[..bytes.len() - 12]).unwrap_err();
-    assert!(
-        matches!(err, ParseError::TruncatedRow { row: 37_051, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, ParseError::TruncatedRow { row: 37_051, .. }), "{err}");
 }
 
 #[test]
@@ -361,16 +294,10 @@ fn real_txt_truncated_at_line_boundary() {
     for code in ["\t5A10\t", "\t1A00\t", "\tBA00.Z\t"] {
         let leaf_line = lines.iter().position(|l| l.contains(code)).unwrap();
         let err = parse_txt(&bytes[..line_ends[leaf_line]]).unwrap_err();
-        assert!(
-            matches!(err, ParseError::MissingExtensionChapter { .. }),
-            "{err}"
-        );
+        assert!(matches!(err, ParseError::MissingExtensionChapter { .. }), "{err}");
     }
     // Only the header left.
-    assert_eq!(
-        parse_txt(&bytes[..line_ends[0]]).unwrap_err(),
-        ParseError::NoRows
-    );
+    assert_eq!(parse_txt(&bytes[..line_ends[0]]).unwrap_err(), ParseError::NoRows);
 }
 
 // ---------------------------------------------------------------- synthetic files
@@ -379,16 +306,7 @@ const HEADER: &str = "Foundation URI\tLinearization (release) URI\tCode\tBlockId
 IsResidual\tPrimaryLocation\tChapterNo\tBrowserLink\tisLeaf\tnoOfNonResidualChildren\tPrimary tabulation\t\
 Grouping1\tGrouping2\tGrouping3\tGrouping4\tGrouping5\tVersion:2025 Nov 06 - 10:24 UTC";
 
-fn line(
-    id: &str,
-    code: &str,
-    block: &str,
-    title: &str,
-    kind: &str,
-    residual: &str,
-    chapter: &str,
-    leaf: &str,
-) -> String {
+fn line(id: &str, code: &str, block: &str, title: &str, kind: &str, residual: &str, chapter: &str, leaf: &str) -> String {
     let found = if residual == "True" {
         String::new()
     } else {
@@ -423,16 +341,7 @@ fn mini_lines() -> Vec<String> {
             "01",
             "False",
         ),
-        line(
-            "3",
-            "1A00",
-            "",
-            "- - Cholera",
-            "category",
-            "False",
-            "01",
-            "True",
-        ),
+        line("3", "1A00", "", "- - Cholera", "category", "False", "01", "True"),
         line(
             "4",
             "1A01",
@@ -463,16 +372,7 @@ fn mini_lines() -> Vec<String> {
             "01",
             "True",
         ),
-        line(
-            "6",
-            "",
-            "",
-            "Extension Codes",
-            "chapter",
-            "False",
-            "X",
-            "False",
-        ),
+        line("6", "", "", "Extension Codes", "chapter", "False", "X", "False"),
         line("7", "XS8H", "", "- Mild", "category", "False", "X", "True"),
     ]
 }
@@ -502,10 +402,7 @@ fn mini_file_parses() {
     assert!(r.is_residual && r.foundation_uri.is_none());
     assert_eq!(file.rows[5].code, None, "_NOCODEASSIGNED");
     assert_eq!(file.rows[1].block_id.as_deref(), Some("BlockL1-1A0"));
-    assert_eq!(
-        file.rows[7].parent_uri.as_deref(),
-        Some(&*format!("{MMS}6"))
-    );
+    assert_eq!(file.rows[7].parent_uri.as_deref(), Some(&*format!("{MMS}6")));
     assert_eq!(file.rows[0].parent_uri, None);
 
     // BOM, LF line ends, no final newline, trailing blank lines: same rows.
@@ -531,27 +428,12 @@ fn mini_file_parses() {
 #[test]
 fn refuses_empty_and_non_text() {
     assert_eq!(parse_txt(b"").unwrap_err(), ParseError::Empty);
-    assert_eq!(
-        parse_txt(b"\xEF\xBB\xBF \r\n").unwrap_err(),
-        ParseError::Empty
-    );
+    assert_eq!(parse_txt(b"\xEF\xBB\xBF \r\n").unwrap_err(), ParseError::Empty);
     assert_eq!(parse_xlsx(b"").unwrap_err(), ParseError::Empty);
-    assert!(matches!(
-        parse_txt(b"PK\x03\x04rest"),
-        Err(ParseError::NotText(_))
-    ));
-    assert!(matches!(
-        parse_txt(b"\xFF\xFEF\0o\0"),
-        Err(ParseError::NotText(_))
-    ));
-    assert!(matches!(
-        parse_txt(b"Foundation URI\t\xC3\x28\r\n"),
-        Err(ParseError::NotText(_))
-    ));
-    assert!(matches!(
-        parse_txt(b"Foundation URI,Code,Title\r\n"),
-        Err(ParseError::NotText(_))
-    ));
+    assert!(matches!(parse_txt(b"PK\x03\x04rest"), Err(ParseError::NotText(_))));
+    assert!(matches!(parse_txt(b"\xFF\xFEF\0o\0"), Err(ParseError::NotText(_))));
+    assert!(matches!(parse_txt(b"Foundation URI\t\xC3\x28\r\n"), Err(ParseError::NotText(_))));
+    assert!(matches!(parse_txt(b"Foundation URI,Code,Title\r\n"), Err(ParseError::NotText(_))));
     // Random bytes as .xlsx, with and without a ZIP signature.
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     let random: Vec<u8> = (0..4096)
@@ -568,25 +450,14 @@ fn refuses_empty_and_non_text() {
     zipish.extend_from_slice(&random);
     let err = parse_xlsx(&zipish).unwrap_err();
     assert!(matches!(err, ParseError::NotXlsx(_)), "{err}");
-    assert!(
-        err.to_string().starts_with("not a readable .xlsx workbook"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("not a readable .xlsx workbook"), "{err}");
     // The text file given as .xlsx.
-    assert!(matches!(
-        parse_xlsx(&join(&mini_lines())),
-        Err(ParseError::NotXlsx(_))
-    ));
+    assert!(matches!(parse_xlsx(&join(&mini_lines())), Err(ParseError::NotXlsx(_))));
 }
 
 #[test]
 fn refuses_a_missing_column() {
-    for (column, at) in [
-        ("Code", 2),
-        ("Linearization (release) URI", 1),
-        ("isLeaf", 11),
-        ("ChapterNo", 9),
-    ] {
+    for (column, at) in [("Code", 2), ("Linearization (release) URI", 1), ("isLeaf", 11), ("ChapterNo", 9)] {
         let mut lines = mini_lines();
         let mut h: Vec<&str> = HEADER.split('\t').collect();
         h[at] = "Something else";
@@ -605,10 +476,7 @@ fn refuses_a_missing_column() {
     let mut lines = mini_lines();
     lines[0] = HEADER.replace("Version:2025 Nov 06 - 10:24 UTC", "");
     let err = parse_txt(&join(&lines)).unwrap_err();
-    assert!(
-        matches!(err, ParseError::MissingRelease { row: 1, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, ParseError::MissingRelease { row: 1, .. }), "{err}");
     // Duplicate column.
     let mut lines = mini_lines();
     lines[0] = HEADER.replace("Grouping1", "Code");
@@ -624,21 +492,8 @@ fn refuses_truncated_text() {
     // Cut in the middle of the last line.
     let cut = &full[..full.len() - 30];
     let err = parse_txt(cut).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ParseError::TruncatedRow {
-                row: 9,
-                expected: 20,
-                ..
-            }
-        ),
-        "{err}"
-    );
-    assert!(
-        err.to_string().starts_with("row 9: the file is truncated"),
-        "{err}"
-    );
+    assert!(matches!(err, ParseError::TruncatedRow { row: 9, expected: 20, .. }), "{err}");
+    assert!(err.to_string().starts_with("row 9: the file is truncated"), "{err}");
     // A short row that is not the last one.
     let short = with_line(3, "a\tb\tc".into());
     assert!(matches!(
@@ -661,23 +516,12 @@ fn refuses_truncated_text() {
     );
     // Cut at a line boundary before chapter X.
     let err = parse_txt(&join(&lines[..7])).unwrap_err();
-    assert_eq!(
-        err,
-        ParseError::MissingExtensionChapter {
-            last_chapter: "01".into()
-        }
-    );
+    assert_eq!(err, ParseError::MissingExtensionChapter { last_chapter: "01".into() });
     // Header only; an empty row in the middle.
-    assert_eq!(
-        parse_txt(&join(&lines[..1])).unwrap_err(),
-        ParseError::NoRows
-    );
+    assert_eq!(parse_txt(&join(&lines[..1])).unwrap_err(), ParseError::NoRows);
     let mut gap = lines.clone();
     gap.insert(3, String::new());
-    assert_eq!(
-        parse_txt(&join(&gap)).unwrap_err(),
-        ParseError::EmptyRow { row: 4 }
-    );
+    assert_eq!(parse_txt(&join(&gap)).unwrap_err(), ParseError::EmptyRow { row: 4 });
 }
 
 #[test]
@@ -685,119 +529,35 @@ fn refuses_bad_cells() {
     let cases: Vec<(usize, String, &str)> = vec![
         (
             3,
-            line(
-                "3",
-                "1A00",
-                "",
-                "- - Cholera",
-                "window",
-                "False",
-                "01",
-                "True",
-            ),
+            line("3", "1A00", "", "- - Cholera", "window", "False", "01", "True"),
             "ClassKind",
         ),
         (
             3,
-            line(
-                "3",
-                "1A00",
-                "",
-                "- - Cholera",
-                "category",
-                "yes",
-                "01",
-                "True",
-            ),
+            line("3", "1A00", "", "- - Cholera", "category", "yes", "01", "True"),
             "IsResidual",
         ),
+        (3, line("3", "1A00", "", "- - Cholera", "category", "False", "01", "1"), "isLeaf"),
+        (3, line("3", "1a00", "", "- - Cholera", "category", "False", "01", "True"), "Code"),
         (
             3,
-            line(
-                "3",
-                "1A00",
-                "",
-                "- - Cholera",
-                "category",
-                "False",
-                "01",
-                "1",
-            ),
-            "isLeaf",
-        ),
-        (
-            3,
-            line(
-                "3",
-                "1a00",
-                "",
-                "- - Cholera",
-                "category",
-                "False",
-                "01",
-                "True",
-            ),
+            line("3", "1A00.123", "", "- - Cholera", "category", "False", "01", "True"),
             "Code",
         ),
+        (3, line("3", "1A00", "", "- - ", "category", "False", "01", "True"), "Title"),
         (
             3,
-            line(
-                "3",
-                "1A00.123",
-                "",
-                "- - Cholera",
-                "category",
-                "False",
-                "01",
-                "True",
-            ),
-            "Code",
-        ),
-        (
-            3,
-            line("3", "1A00", "", "- - ", "category", "False", "01", "True"),
-            "Title",
-        ),
-        (
-            3,
-            line(
-                "3",
-                "1A00",
-                "",
-                "- - Cholera",
-                "category",
-                "False",
-                "02",
-                "True",
-            ),
+            line("3", "1A00", "", "- - Cholera", "category", "False", "02", "True"),
             "ChapterNo",
         ),
         (
             3,
-            line(
-                "3",
-                "1A00",
-                "",
-                "- - Cholera",
-                "category",
-                "False",
-                "",
-                "True",
-            ),
+            line("3", "1A00", "", "- - Cholera", "category", "False", "", "True"),
             "ChapterNo",
         ),
         (
             1,
-            line(
-                "1",
-                "",
-                "",
-                "- Certain infectious",
-                "chapter",
-                "False",
-                "01",
-                "False",
-            ),
+            line("1", "", "", "- Certain infectious", "chapter", "False", "01", "False"),
             "Title",
         ),
     ];
@@ -808,8 +568,7 @@ fn refuses_bad_cells() {
             "{err}"
         );
         assert!(
-            err.to_string()
-                .starts_with(&format!("row {}, column \"{column}\": ", i + 1)),
+            err.to_string().starts_with(&format!("row {}, column \"{column}\": ", i + 1)),
             "{err}"
         );
     }
@@ -847,13 +606,7 @@ fn refuses_bad_cells() {
 #[test]
 fn refuses_broken_hierarchy_and_duplicates() {
     // A category with no "- " marker: no possible parent.
-    let err = parse_txt(&with_line(
-        3,
-        line(
-            "3", "1A00", "", "Cholera", "category", "False", "01", "True",
-        ),
-    ))
-    .unwrap_err();
+    let err = parse_txt(&with_line(3, line("3", "1A00", "", "Cholera", "category", "False", "01", "True"))).unwrap_err();
     assert_eq!(
         err,
         ParseError::NoParent {
@@ -877,52 +630,13 @@ fn refuses_broken_hierarchy_and_duplicates() {
     // Depth jump (two levels at once).
     let err = parse_txt(&with_line(
         3,
-        line(
-            "3",
-            "1A00",
-            "",
-            "- - - Cholera",
-            "category",
-            "False",
-            "01",
-            "True",
-        ),
+        line("3", "1A00", "", "- - - Cholera", "category", "False", "01", "True"),
     ))
     .unwrap_err();
-    assert_eq!(
-        err,
-        ParseError::DepthJump {
-            row: 4,
-            from: 1,
-            to: 3
-        }
-    );
+    assert_eq!(err, ParseError::DepthJump { row: 4, from: 1, to: 3 });
     // Duplicate linearization URI and code.
-    let err = parse_txt(&with_line(
-        4,
-        line(
-            "3",
-            "1A02",
-            "",
-            "- - Other",
-            "category",
-            "False",
-            "01",
-            "True",
-        ),
-    ))
-    .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ParseError::DuplicateUri {
-                row: 5,
-                first_row: 4,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = parse_txt(&with_line(4, line("3", "1A02", "", "- - Other", "category", "False", "01", "True"))).unwrap_err();
+    assert!(matches!(err, ParseError::DuplicateUri { row: 5, first_row: 4, .. }), "{err}");
     let mut lines = mini_lines();
     lines[5] = line(
         "4/unspecified",
@@ -935,29 +649,10 @@ fn refuses_broken_hierarchy_and_duplicates() {
         "True",
     );
     let err = parse_txt(&join(&lines)).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ParseError::DuplicateCode {
-                row: 6,
-                first_row: 4,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, ParseError::DuplicateCode { row: 6, first_row: 4, .. }), "{err}");
     // A repeated chapter number.
     let mut lines = mini_lines();
-    lines[7] = line(
-        "6",
-        "",
-        "",
-        "Extension Codes",
-        "chapter",
-        "False",
-        "01",
-        "False",
-    );
+    lines[7] = line("6", "", "", "Extension Codes", "chapter", "False", "01", "False");
     lines[8] = line("7", "XS8H", "", "- Mild", "category", "False", "01", "True");
     let err = parse_txt(&join(&lines)).unwrap_err();
     assert!(
@@ -978,12 +673,7 @@ fn refuses_broken_hierarchy_and_duplicates() {
 fn real_index() -> Option<(&'static Icd11File, Icd11Index)> {
     let file = real_txt()?;
     let t = Instant::now();
-    let ix = Icd11Index::new(
-        file.rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| IndexEntry::from_row(i as i64, r, true)),
-    );
+    let ix = Icd11Index::new(file.rows.iter().enumerate().map(|(i, r)| IndexEntry::from_row(i as i64, r, true)));
     eprintln!(
         "index: {} entities built in {:?}, ~{:.1} MB heap",
         ix.len(),
@@ -1000,10 +690,7 @@ fn real_index_search() {
 
     let hits = ix.search("ba00", 10);
     assert_eq!(hits[0].rank, MatchRank::ExactCode);
-    assert_eq!(
-        ix.entry(hits[0].entity).unwrap().title,
-        "Essential hypertension"
-    );
+    assert_eq!(ix.entry(hits[0].entity).unwrap().title, "Essential hypertension");
     assert!(hits[1..].iter().all(|h| h.rank == MatchRank::CodePrefix));
     assert_eq!(first("1A00").title, "Cholera");
 
@@ -1018,26 +705,12 @@ fn real_index_search() {
     assert_eq!(z.code, Some("1A11.Z"));
     assert!(z.selectable && z.is_residual);
 
-    for q in [
-        "diab mell",
-        "mell diab",
-        "diabétes mellitus",
-        "Diabetes MELLITUS",
-    ] {
+    for q in ["diab mell", "mell diab", "diabétes mellitus", "Diabetes MELLITUS"] {
         let hits = ix.search(q, 20);
-        let titles: Vec<&str> = hits
-            .iter()
-            .map(|h| ix.entry(h.entity).unwrap().title)
-            .collect();
+        let titles: Vec<&str> = hits.iter().map(|h| ix.entry(h.entity).unwrap().title).collect();
         assert_eq!(titles[0], "Diabetes mellitus", "{q}: {titles:?}");
-        assert!(
-            titles.contains(&"Type 2 diabetes mellitus"),
-            "{q}: {titles:?}"
-        );
-        assert!(
-            titles.contains(&"Type 1 diabetes mellitus"),
-            "{q}: {titles:?}"
-        );
+        assert!(titles.contains(&"Type 2 diabetes mellitus"), "{q}: {titles:?}");
+        assert!(titles.contains(&"Type 1 diabetes mellitus"), "{q}: {titles:?}");
         assert!(hits.iter().all(|h| h.rank == MatchRank::AllWords), "{q}");
         // The block is shown but marked.
         let block = ix.entry(hits[0].entity).unwrap();
@@ -1049,11 +722,7 @@ fn real_index_search() {
     assert!(t2.selectable);
 
     let vibrio = first("foodborne vibrio vulnificus");
-    assert_eq!(
-        (vibrio.code, vibrio.selectable),
-        (None, false),
-        "_NOCODEASSIGNED"
-    );
+    assert_eq!((vibrio.code, vibrio.selectable), (None, false), "_NOCODEASSIGNED");
     let ext = ix.entry(ix.find_code("XS8H").unwrap()).unwrap();
     assert!(!ext.selectable);
     assert!(ix.search("", 10).is_empty() && ix.search("  ", 10).is_empty());
@@ -1069,42 +738,13 @@ fn real_index_timing() {
     for (i, r) in file.rows.iter().enumerate().step_by(37) {
         let words: Vec<&str> = r.title.split_whitespace().filter(|w| w.len() > 3).collect();
         match (i / 37) % 4 {
-            0 => queries.push(
-                r.code
-                    .clone()
-                    .unwrap_or_else(|| r.title.clone())
-                    .to_lowercase(),
-            ),
+            0 => queries.push(r.code.clone().unwrap_or_else(|| r.title.clone()).to_lowercase()),
             1 => queries.push(r.code.as_deref().map_or("1A", |c| &c[..3]).to_string()),
-            2 => queries.push(
-                words
-                    .iter()
-                    .take(2)
-                    .map(|w| &w[..4.min(w.len())])
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            _ => queries.push(
-                words
-                    .iter()
-                    .rev()
-                    .take(3)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+            2 => queries.push(words.iter().take(2).map(|w| &w[..4.min(w.len())]).collect::<Vec<_>>().join(" ")),
+            _ => queries.push(words.iter().rev().take(3).copied().collect::<Vec<_>>().join(" ")),
         }
     }
-    for q in [
-        "a",
-        "d",
-        "of",
-        "disease",
-        "other specified",
-        "neoplasm malignant",
-        "xyzzy",
-        "e",
-    ] {
+    for q in ["a", "d", "of", "disease", "other specified", "neoplasm malignant", "xyzzy", "e"] {
         queries.push(q.to_string());
     }
     let mut total = 0usize;

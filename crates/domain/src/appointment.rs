@@ -62,20 +62,14 @@ impl TransitionError {
     pub const KEY: &'static str = "err-transition";
 
     pub fn args(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("from", self.from.as_str().into()),
-            ("event", self.event.as_str().into()),
-        ]
+        vec![("from", self.from.as_str().into()), ("event", self.event.as_str().into())]
     }
 }
 
 /// The §4 diagram:
 /// scheduled –arrive→ waiting –start→ in_consultation –complete→ completed;
 /// cancel from scheduled, waiting or in_consultation; no_show only from scheduled.
-pub fn apply(
-    status: AppointmentStatus,
-    event: AppointmentEvent,
-) -> Result<AppointmentStatus, TransitionError> {
+pub fn apply(status: AppointmentStatus, event: AppointmentEvent) -> Result<AppointmentStatus, TransitionError> {
     use AppointmentEvent as E;
     use AppointmentStatus as S;
     match (status, event) {
@@ -91,15 +85,9 @@ pub fn apply(
 /// The date rules of §4: `arrive` and `start` only on the appointment's date,
 /// `no_show` only on or after it (all in the clinic's zone: pass
 /// `ClinicTz::today`). The error is a message key.
-pub fn check_event_date(
-    event: AppointmentEvent,
-    appointment_date: Date,
-    today: Date,
-) -> Result<(), &'static str> {
+pub fn check_event_date(event: AppointmentEvent, appointment_date: Date, today: Date) -> Result<(), &'static str> {
     match event {
-        AppointmentEvent::Arrive | AppointmentEvent::Start if appointment_date != today => {
-            Err("err-not-appointment-day")
-        }
+        AppointmentEvent::Arrive | AppointmentEvent::Start if appointment_date != today => Err("err-not-appointment-day"),
         AppointmentEvent::NoShow if today < appointment_date => Err("err-no-show-too-early"),
         _ => Ok(()),
     }
@@ -214,8 +202,7 @@ pub fn diagnosis_notes(notes: Option<&str>) -> Result<Option<String>, FieldError
 /// The reason a cancel needs: required, at most [`CANCEL_REASON_MAX`]
 /// characters; error on field `reason`.
 pub fn cancel_reason(reason: Option<&str>) -> Result<String, FieldError> {
-    text::multiline_field("reason", reason, CANCEL_REASON_MAX)?
-        .ok_or_else(|| FieldError::new("reason", "err-required"))
+    text::multiline_field("reason", reason, CANCEL_REASON_MAX)?.ok_or_else(|| FieldError::new("reason", "err-required"))
 }
 
 #[cfg(test)]
@@ -242,10 +229,7 @@ mod tests {
     fn transitions_match_the_diagram_exactly() {
         for &from in S::ALL {
             for &event in E::ALL {
-                let expected = EDGES
-                    .iter()
-                    .find(|(f, e, _)| *f == from && *e == event)
-                    .map(|(_, _, to)| *to);
+                let expected = EDGES.iter().find(|(f, e, _)| *f == from && *e == event).map(|(_, _, to)| *to);
                 match apply(from, event) {
                     Ok(to) => assert_eq!(Some(to), expected, "{from} {event}"),
                     Err(err) => {
@@ -260,18 +244,9 @@ mod tests {
     #[test]
     fn transition_error_names_the_state() {
         let err = apply(S::Completed, E::Cancel).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cannot cancel an appointment that is completed"
-        );
+        assert_eq!(err.to_string(), "cannot cancel an appointment that is completed");
         assert_eq!(TransitionError::KEY, "err-transition");
-        assert_eq!(
-            err.args(),
-            vec![
-                ("from", "completed".to_string()),
-                ("event", "cancel".to_string())
-            ]
-        );
+        assert_eq!(err.args(), vec![("from", "completed".to_string()), ("event", "cancel".to_string())]);
     }
 
     #[test]
@@ -282,14 +257,8 @@ mod tests {
         assert_eq!(S::InConsultation.as_str(), "in_consultation");
         assert_eq!(S::NoShow.as_str(), "no_show");
         assert_eq!(E::parse("no_show"), Some(E::NoShow));
-        assert_eq!(
-            AppointmentKind::parse("follow_up"),
-            Some(AppointmentKind::FollowUp)
-        );
-        assert_eq!(
-            AppointmentSource::parse("walk_in"),
-            Some(AppointmentSource::WalkIn)
-        );
+        assert_eq!(AppointmentKind::parse("follow_up"), Some(AppointmentKind::FollowUp));
+        assert_eq!(AppointmentSource::parse("walk_in"), Some(AppointmentSource::WalkIn));
         assert_eq!(Certainty::parse("ruled_out"), Some(Certainty::RuledOut));
         assert_eq!(Priority::parse("EMERGENCY"), Some(Priority::Emergency));
         assert_eq!(AppointmentSource::WalkIn.initial_status(), S::Waiting);
@@ -301,18 +270,9 @@ mod tests {
     fn event_dates() {
         let day = date(2026, 3, 10);
         assert_eq!(check_event_date(E::Arrive, day, day), Ok(()));
-        assert_eq!(
-            check_event_date(E::Arrive, day, date(2026, 3, 9)),
-            Err("err-not-appointment-day")
-        );
-        assert_eq!(
-            check_event_date(E::Start, day, date(2026, 3, 11)),
-            Err("err-not-appointment-day")
-        );
-        assert_eq!(
-            check_event_date(E::NoShow, day, date(2026, 3, 9)),
-            Err("err-no-show-too-early")
-        );
+        assert_eq!(check_event_date(E::Arrive, day, date(2026, 3, 9)), Err("err-not-appointment-day"));
+        assert_eq!(check_event_date(E::Start, day, date(2026, 3, 11)), Err("err-not-appointment-day"));
+        assert_eq!(check_event_date(E::NoShow, day, date(2026, 3, 9)), Err("err-no-show-too-early"));
         assert_eq!(check_event_date(E::NoShow, day, day), Ok(()));
         assert_eq!(check_event_date(E::NoShow, day, date(2026, 3, 12)), Ok(()));
         assert_eq!(check_event_date(E::Cancel, day, date(2026, 1, 1)), Ok(()));
@@ -360,14 +320,8 @@ mod tests {
         note.objective.push('x');
         note.plan = "x".repeat(SOAP_MAX + 1);
         let err = note.validate().unwrap_err();
-        assert_eq!(
-            err.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
-            ["objective", "plan"]
-        );
-        assert_eq!(
-            err.0[0],
-            FieldError::new("objective", "err-too-long").arg("max", SOAP_MAX)
-        );
+        assert_eq!(err.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["objective", "plan"]);
+        assert_eq!(err.0[0], FieldError::new("objective", "err-too-long").arg("max", SOAP_MAX));
         let note: SoapNote = serde_json::from_str(r#"{"plan":"reposo"}"#).unwrap();
         assert_eq!(note.plan, "reposo");
 
@@ -376,23 +330,14 @@ mod tests {
             diagnosis_notes(Some(&"x".repeat(2_000))).map(|n| n.map(|n| n.len())),
             Ok(Some(2_000))
         );
-        assert_eq!(
-            diagnosis_notes(Some(&"x".repeat(2_001))).unwrap_err().key,
-            "err-too-long"
-        );
+        assert_eq!(diagnosis_notes(Some(&"x".repeat(2_001))).unwrap_err().key, "err-too-long");
 
         assert_eq!(
             cancel_reason(Some("  El paciente no pudo venir ")),
             Ok("El paciente no pudo venir".into())
         );
-        assert_eq!(
-            cancel_reason(None),
-            Err(FieldError::new("reason", "err-required"))
-        );
-        assert_eq!(
-            cancel_reason(Some("   ")),
-            Err(FieldError::new("reason", "err-required"))
-        );
+        assert_eq!(cancel_reason(None), Err(FieldError::new("reason", "err-required")));
+        assert_eq!(cancel_reason(Some("   ")), Err(FieldError::new("reason", "err-required")));
         assert_eq!(
             cancel_reason(Some(&"x".repeat(501))),
             Err(FieldError::new("reason", "err-too-long").arg("max", 500))

@@ -70,14 +70,20 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { prev_hash: GENESIS.to_owned(), next_seq: 1 }
+        Self {
+            prev_hash: GENESIS.to_owned(),
+            next_seq: 1,
+        }
     }
 }
 
 impl ChainVerifier {
     pub fn check(&mut self, content: &AuditContent<'_>, prev_hash: &str, hash: &str) -> Result<(), ChainBreak> {
         if content.seq != self.next_seq || prev_hash != self.prev_hash {
-            return Err(ChainBreak::Unlinked { seq: content.seq, expected_seq: self.next_seq });
+            return Err(ChainBreak::Unlinked {
+                seq: content.seq,
+                expected_seq: self.next_seq,
+            });
         }
         if content.hash(prev_hash) != hash {
             return Err(ChainBreak::Altered { seq: content.seq });

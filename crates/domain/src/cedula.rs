@@ -27,10 +27,7 @@ impl Cedula {
         {
             return Err(FORMAT_KEY);
         }
-        let mut chars = input
-            .chars()
-            .filter(|c| !matches!(c, '.' | '-' | ' ' | '\t'))
-            .peekable();
+        let mut chars = input.chars().filter(|c| !matches!(c, '.' | '-' | ' ' | '\t')).peekable();
         let kind = match chars.peek().map(char::to_ascii_uppercase) {
             Some(k @ ('V' | 'E')) => {
                 chars.next();
@@ -88,9 +85,7 @@ pub fn search_key(term: &str) -> Option<String> {
 
 /// The digits of a term that looks like a cédula, whatever its type letter.
 pub fn search_digits(term: &str) -> Option<String> {
-    Cedula::parse(term.trim())
-        .ok()
-        .map(|c| c.digits().to_string())
+    Cedula::parse(term.trim()).ok().map(|c| c.digits().to_string())
 }
 
 impl Serialize for Cedula {
@@ -167,10 +162,7 @@ mod tests {
         assert_eq!(c.digits(), "1234567");
         assert_eq!(c.display(), "V-1.234.567");
         assert_eq!(Cedula::parse("12345678").unwrap().display(), "V-12.345.678");
-        assert_eq!(
-            Cedula::parse("E123456789").unwrap().display(),
-            "E-123.456.789"
-        );
+        assert_eq!(Cedula::parse("E123456789").unwrap().display(), "E-123.456.789");
         assert_eq!(Cedula::parse("12345").unwrap().display(), "V-12.345");
     }
 
@@ -199,10 +191,7 @@ mod tests {
             10_000u32..=999_999_999,
             prop_oneof![Just(""), Just("V"), Just("v"), Just("E"), Just("e")],
             prop_oneof![Just(""), Just("-"), Just(" "), Just("- ")],
-            proptest::collection::vec(
-                prop_oneof![Just(""), Just(""), Just("."), Just("-"), Just(" ")],
-                9,
-            ),
+            proptest::collection::vec(prop_oneof![Just(""), Just(""), Just("."), Just("-"), Just(" ")], 9),
             " {0,2}",
             " {0,2}",
         )
@@ -215,15 +204,8 @@ mod tests {
                     }
                     body.push(c);
                 }
-                let kind_upper = if kind.is_empty() {
-                    "V".to_string()
-                } else {
-                    kind.to_uppercase()
-                };
-                let input = format!(
-                    "{pre}{kind}{}{body}{post}",
-                    if kind.is_empty() { "" } else { after_kind }
-                );
+                let kind_upper = if kind.is_empty() { "V".to_string() } else { kind.to_uppercase() };
+                let input = format!("{pre}{kind}{}{body}{post}", if kind.is_empty() { "" } else { after_kind });
                 (input, format!("{kind_upper}{digits}"))
             })
     }

@@ -69,10 +69,7 @@ impl ClinicTz {
     /// zone, as UTC instants: the half-open range `[start, end)` of that clinic
     /// day. Dates at the very edge of jiff's range saturate to its limits.
     pub fn day_bounds(&self, date: Date) -> (Timestamp, Timestamp) {
-        let start = date
-            .to_zoned(self.tz.clone())
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::MIN);
+        let start = date.to_zoned(self.tz.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN);
         let end = date
             .tomorrow()
             .and_then(|d| d.to_zoned(self.tz.clone()))
@@ -85,9 +82,7 @@ impl ClinicTz {
     /// start). Ambiguous or skipped times (only in zones with daylight saving)
     /// resolve the way jiff's "compatible" strategy does.
     pub fn instant(&self, date: Date, time: Time) -> Result<Timestamp, jiff::Error> {
-        DateTime::from_parts(date, time)
-            .to_zoned(self.tz.clone())
-            .map(|z| z.timestamp())
+        DateTime::from_parts(date, time).to_zoned(self.tz.clone()).map(|z| z.timestamp())
     }
 }
 
@@ -106,22 +101,12 @@ pub fn format_date(date: Date) -> String {
 pub fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();
     let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let shape = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<i16>().ok());
-    Date::new(
-        num(0..4)?,
-        i8::try_from(num(5..7)?).ok()?,
-        i8::try_from(num(8..10)?).ok()?,
-    )
-    .ok()
+    Date::new(num(0..4)?, i8::try_from(num(5..7)?).ok()?, i8::try_from(num(8..10)?).ok()?).ok()
 }
 
 /// An instant as stored: unix microseconds.
@@ -184,9 +169,7 @@ mod tests {
     #[test]
     fn instant_of_wall_clock_time() {
         let tz = ClinicTz::caracas();
-        let t = tz
-            .instant(date(2026, 3, 10), jiff::civil::time(8, 30, 0, 0))
-            .unwrap();
+        let t = tz.instant(date(2026, 3, 10), jiff::civil::time(8, 30, 0, 0)).unwrap();
         assert_eq!(t, ts("2026-03-10T12:30:00Z"));
     }
 
@@ -220,13 +203,7 @@ mod tests {
 
     #[test]
     fn minutes() {
-        assert_eq!(
-            minutes_between(ts("2026-01-01T10:00:00Z"), ts("2026-01-01T10:17:59Z")),
-            17
-        );
-        assert_eq!(
-            minutes_between(ts("2026-01-01T10:00:00Z"), ts("2026-01-01T09:00:00Z")),
-            0
-        );
+        assert_eq!(minutes_between(ts("2026-01-01T10:00:00Z"), ts("2026-01-01T10:17:59Z")), 17);
+        assert_eq!(minutes_between(ts("2026-01-01T10:00:00Z"), ts("2026-01-01T09:00:00Z")), 0);
     }
 }

@@ -16,7 +16,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: &'static str) -> Self {
-        Self { field: field.into(), key, args: Vec::new() }
+        Self {
+            field: field.into(),
+            key,
+            args: Vec::new(),
+        }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));

@@ -86,12 +86,7 @@ pub struct Icd11Row {
 impl Icd11Row {
     /// §6.3 for this row; `active` is false for retired entities.
     pub fn is_selectable(&self, active: bool) -> bool {
-        is_selectable(
-            self.class_kind,
-            self.code.as_deref(),
-            &self.chapter_no,
-            active,
-        )
+        is_selectable(self.class_kind, self.code.as_deref(), &self.chapter_no, active)
     }
 
     /// True for rows of the extension-codes chapter X.
@@ -121,21 +116,15 @@ pub fn is_valid_code_shape(code: &str) -> bool {
         c.is_ascii_digit() || c.is_ascii_uppercase()
     }
     let stem = match code.as_bytes() {
-        [a, b, c, d, rest @ ..]
-            if alnum(a) && b.is_ascii_uppercase() && c.is_ascii_digit() && alnum(d) =>
-        {
-            match rest {
-                [] => true,
-                [b'.', ext @ ..] => (1..=2).contains(&ext.len()) && ext.iter().all(alnum),
-                _ => false,
-            }
-        }
+        [a, b, c, d, rest @ ..] if alnum(a) && b.is_ascii_uppercase() && c.is_ascii_digit() && alnum(d) => match rest {
+            [] => true,
+            [b'.', ext @ ..] => (1..=2).contains(&ext.len()) && ext.iter().all(alnum),
+            _ => false,
+        },
         _ => false,
     };
     let extension = match code.as_bytes() {
-        [b'X', b, rest @ ..] => {
-            b.is_ascii_uppercase() && (2..=4).contains(&rest.len()) && rest.iter().all(alnum)
-        }
+        [b'X', b, rest @ ..] => b.is_ascii_uppercase() && (2..=4).contains(&rest.len()) && rest.iter().all(alnum),
         _ => false,
     };
     stem || extension
@@ -169,10 +158,7 @@ pub fn parse_release(header_cell: &str) -> Option<&str> {
 /// (Private; same rule as `text::fold`, kept here so the catalogue does not depend
 /// on that module while it changes.)
 fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect()
+    s.to_lowercase().nfkd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
 /// Search words of a text: folded, split on anything not alphanumeric; apostrophes are
@@ -213,8 +199,7 @@ mod tests {
     #[test]
     fn code_shapes() {
         for ok in [
-            "1A00", "BA00", "1A11.Z", "1A1Y", "2C6Z.0Y", "5A11", "XS8H", "XJ8HG", "XD80Z7", "VA00",
-            "KA01.00",
+            "1A00", "BA00", "1A11.Z", "1A1Y", "2C6Z.0Y", "5A11", "XS8H", "XJ8HG", "XD80Z7", "VA00", "KA01.00",
         ] {
             assert!(is_valid_code_shape(ok), "{ok}");
         }
@@ -241,24 +226,12 @@ mod tests {
     fn selectable_rules() {
         use ClassKind::*;
         assert!(is_selectable(Category, Some("1A00"), "01", true));
-        assert!(
-            is_selectable(Category, Some("1A11.Z"), "01", true),
-            "residual unspecified"
-        );
-        assert!(
-            is_selectable(Category, Some("1A1Y"), "01", true),
-            "residual other"
-        );
-        assert!(
-            !is_selectable(Category, Some("1A00"), "01", false),
-            "retired"
-        );
+        assert!(is_selectable(Category, Some("1A11.Z"), "01", true), "residual unspecified");
+        assert!(is_selectable(Category, Some("1A1Y"), "01", true), "residual other");
+        assert!(!is_selectable(Category, Some("1A00"), "01", false), "retired");
         assert!(!is_selectable(Category, None, "01", true));
         assert!(!is_selectable(Category, Some(NO_CODE_ASSIGNED), "01", true));
-        assert!(
-            !is_selectable(Category, Some("XS8H"), "X", true),
-            "extension code"
-        );
+        assert!(!is_selectable(Category, Some("XS8H"), "X", true), "extension code");
         assert!(!is_selectable(Block, Some("XJ8HG"), "X", true));
         assert!(!is_selectable(Block, None, "01", true));
         assert!(!is_selectable(Chapter, None, "01", true));
@@ -275,19 +248,13 @@ mod tests {
             strip_depth_markers("- - Type 2 diabetes mellitus "),
             (2, "Type 2 diabetes mellitus")
         );
-        assert_eq!(
-            strip_depth_markers("- Non-Hodgkin - lymphoma"),
-            (1, "Non-Hodgkin - lymphoma")
-        );
+        assert_eq!(strip_depth_markers("- Non-Hodgkin - lymphoma"), (1, "Non-Hodgkin - lymphoma"));
         assert_eq!(strip_depth_markers("- "), (1, ""));
     }
 
     #[test]
     fn release_cell() {
-        assert_eq!(
-            parse_release("Version:2025 Nov 06 - 10:24 UTC"),
-            Some("2025 Nov 06 - 10:24 UTC")
-        );
+        assert_eq!(parse_release("Version:2025 Nov 06 - 10:24 UTC"), Some("2025 Nov 06 - 10:24 UTC"));
         assert_eq!(parse_release(" version: 2026 Jan 01 "), Some("2026 Jan 01"));
         assert_eq!(parse_release("Version:"), None);
         assert_eq!(parse_release("Grouping5"), None);
@@ -308,8 +275,7 @@ mod tests {
     #[test]
     fn row_helpers() {
         let row = Icd11Row {
-            linearization_uri: "http://id.who.int/icd/release/11/beta/mms/78422942/unspecified"
-                .into(),
+            linearization_uri: "http://id.who.int/icd/release/11/beta/mms/78422942/unspecified".into(),
             foundation_uri: None,
             code: Some("1A11.Z".into()),
             block_id: None,

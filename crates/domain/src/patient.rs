@@ -247,30 +247,14 @@ impl PatientInput {
         let last_name = name(&mut e, "last_name", &self.last_name, true);
         let second_last_name = name(&mut e, "second_last_name", &self.second_last_name, false);
         let cedula = collect(&mut e, parse_opt("cedula", &self.cedula, Cedula::parse)).flatten();
-        let passport = collect(
-            &mut e,
-            parse_opt("passport", &self.passport, parse_passport),
-        )
-        .flatten();
-        let birth_date =
-            collect(&mut e, birth_date("birth_date", &self.birth_date, today)).flatten();
-        let sex = collect(
-            &mut e,
-            choice_field("sex", self.sex.as_deref(), Sex::parse, Sex::allowed),
-        );
+        let passport = collect(&mut e, parse_opt("passport", &self.passport, parse_passport)).flatten();
+        let birth_date = collect(&mut e, birth_date("birth_date", &self.birth_date, today)).flatten();
+        let sex = collect(&mut e, choice_field("sex", self.sex.as_deref(), Sex::parse, Sex::allowed));
         let phone = collect(&mut e, parse_opt("phone", &self.phone, Phone::parse)).flatten();
         let phone2 = collect(&mut e, parse_opt("phone2", &self.phone2, Phone::parse)).flatten();
         let email = collect(&mut e, parse_opt("email", &self.email, parse_email)).flatten();
-        let address = collect(
-            &mut e,
-            multiline_field("address", self.address.as_deref(), TEXT_MAX),
-        )
-        .flatten();
-        let occupation = collect(
-            &mut e,
-            line_field("occupation", self.occupation.as_deref(), SHORT_TEXT_MAX),
-        )
-        .flatten();
+        let address = collect(&mut e, multiline_field("address", self.address.as_deref(), TEXT_MAX)).flatten();
+        let occupation = collect(&mut e, line_field("occupation", self.occupation.as_deref(), SHORT_TEXT_MAX)).flatten();
         let marital_status = collect(
             &mut e,
             choice_field(
@@ -284,21 +268,13 @@ impl PatientInput {
         let blood = self.blood_type.as_deref().map(normalize_blood_type);
         let blood_type = collect(
             &mut e,
-            choice_field(
-                "blood_type",
-                blood.as_deref(),
-                BloodType::parse,
-                BloodType::allowed,
-            ),
+            choice_field("blood_type", blood.as_deref(), BloodType::parse, BloodType::allowed),
         );
         let guardian = self.guardian.validate(&mut e);
         let emergency_contact = self.emergency_contact.validate(&mut e);
         let allergies = validate_allergies(self.allergies, &mut e);
         if self.no_known_allergies && !allergies.is_empty() {
-            e.push(FieldError::new(
-                "no_known_allergies",
-                "err-allergies-conflict",
-            ));
+            e.push(FieldError::new("no_known_allergies", "err-allergies-conflict"));
         }
         let habits = self.habits.validate(&mut e);
         let medical_history = validate_history(self.medical_history, &mut e);
@@ -337,38 +313,22 @@ fn is_blank(v: &Option<String>) -> bool {
 }
 
 /// Blank is `None`; otherwise `parse`, whose error is a message key.
-fn parse_opt<T>(
-    field: &str,
-    value: &Option<String>,
-    parse: fn(&str) -> Result<T, &'static str>,
-) -> Result<Option<T>, FieldError> {
+fn parse_opt<T>(field: &str, value: &Option<String>, parse: fn(&str) -> Result<T, &'static str>) -> Result<Option<T>, FieldError> {
     match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => parse(s)
-            .map(Some)
-            .map_err(|key| FieldError::new(field, key)),
+        Some(s) => parse(s).map(Some).map_err(|key| FieldError::new(field, key)),
     }
 }
 
 fn parse_passport(s: &str) -> Result<String, &'static str> {
-    let p: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
-        .collect::<String>()
-        .to_uppercase();
+    let p: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect::<String>().to_uppercase();
     let ok = (1..=PASSPORT_MAX).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(p)
-    } else {
-        Err("err-passport-format")
-    }
+    if ok { Ok(p) } else { Err("err-passport-format") }
 }
 
 fn parse_email(s: &str) -> Result<String, &'static str> {
     match s.rsplit_once('@') {
-        Some((local, domain)) if s.len() <= EMAIL_MAX && text::is_email(s) => {
-            Ok(format!("{local}@{}", domain.to_lowercase()))
-        }
+        Some((local, domain)) if s.len() <= EMAIL_MAX && text::is_email(s) => Ok(format!("{local}@{}", domain.to_lowercase())),
         _ => Err("err-email-format"),
     }
 }
@@ -381,30 +341,20 @@ fn normalize_blood_type(s: &str) -> String {
         .collect()
 }
 
-fn birth_date(
-    field: &str,
-    value: &Option<String>,
-    today: Date,
-) -> Result<Option<Date>, FieldError> {
+fn birth_date(field: &str, value: &Option<String>, today: Date) -> Result<Option<Date>, FieldError> {
     let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     match parse_date(s) {
         None => Err(FieldError::new(field, "err-date-format")),
         Some(d) if d > today => Err(FieldError::new(field, "err-date-future")),
-        Some(d) if d < MIN_BIRTH_DATE => {
-            Err(FieldError::new(field, "err-date-too-early").arg("min", MIN_BIRTH_DATE))
-        }
+        Some(d) if d < MIN_BIRTH_DATE => Err(FieldError::new(field, "err-date-too-early").arg("min", MIN_BIRTH_DATE)),
         Some(d) => Ok(Some(d)),
     }
 }
 
 /// A required single-line text: `err-required` when blank.
-fn required_line(
-    field: &str,
-    value: &Option<String>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+fn required_line(field: &str, value: &Option<String>, max: usize) -> Result<Option<String>, FieldError> {
     line_field(field, value.as_deref(), max)?
         .map(Some)
         .ok_or_else(|| FieldError::new(field, "err-required"))
@@ -420,21 +370,8 @@ impl GuardianInput {
         {
             return None;
         }
-        let name = collect(
-            e,
-            name_field(
-                "guardian.name",
-                self.name.as_deref(),
-                true,
-                CONTACT_NAME_MAX,
-            ),
-        )
-        .flatten();
-        let relationship = collect(
-            e,
-            required_line("guardian.relationship", &self.relationship, SHORT_TEXT_MAX),
-        )
-        .flatten();
+        let name = collect(e, name_field("guardian.name", self.name.as_deref(), true, CONTACT_NAME_MAX)).flatten();
+        let relationship = collect(e, required_line("guardian.relationship", &self.relationship, SHORT_TEXT_MAX)).flatten();
         let cedula = collect(e, parse_opt("guardian.cedula", &self.cedula, Cedula::parse));
         let phone = collect(e, parse_opt("guardian.phone", &self.phone, Phone::parse));
         Some(Guardian {
@@ -450,34 +387,18 @@ impl EmergencyContactInput {
     /// Optional as a whole; once any field is given, name and phone (the point
     /// of an emergency contact) are required.
     fn validate(self, e: &mut Invalid) -> Option<EmergencyContact> {
-        if [&self.name, &self.relationship, &self.phone]
-            .into_iter()
-            .all(is_blank)
-        {
+        if [&self.name, &self.relationship, &self.phone].into_iter().all(is_blank) {
             return None;
         }
         let name = collect(
             e,
-            name_field(
-                "emergency_contact.name",
-                self.name.as_deref(),
-                true,
-                CONTACT_NAME_MAX,
-            ),
+            name_field("emergency_contact.name", self.name.as_deref(), true, CONTACT_NAME_MAX),
         );
         let relationship = collect(
             e,
-            line_field(
-                "emergency_contact.relationship",
-                self.relationship.as_deref(),
-                SHORT_TEXT_MAX,
-            ),
+            line_field("emergency_contact.relationship", self.relationship.as_deref(), SHORT_TEXT_MAX),
         );
-        let phone = collect(
-            e,
-            parse_opt("emergency_contact.phone", &self.phone, Phone::parse),
-        )
-        .and_then(|p| {
+        let phone = collect(e, parse_opt("emergency_contact.phone", &self.phone, Phone::parse)).and_then(|p| {
             if p.is_none() {
                 e.push(FieldError::new("emergency_contact.phone", "err-required"));
             }
@@ -495,30 +416,15 @@ fn validate_allergies(rows: Vec<AllergyInput>, e: &mut Invalid) -> Vec<Allergy> 
     let mut out: Vec<Allergy> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (i, a) in rows.into_iter().enumerate() {
-        if [&a.substance, &a.reaction, &a.severity]
-            .into_iter()
-            .all(is_blank)
-        {
+        if [&a.substance, &a.reaction, &a.severity].into_iter().all(is_blank) {
             continue;
         }
         let field = |f: &str| format!("allergies[{i}].{f}");
-        let substance = collect(
-            e,
-            required_line(&field("substance"), &a.substance, SUBSTANCE_MAX),
-        )
-        .flatten();
-        let reaction = collect(
-            e,
-            multiline_field(&field("reaction"), a.reaction.as_deref(), TEXT_MAX),
-        );
+        let substance = collect(e, required_line(&field("substance"), &a.substance, SUBSTANCE_MAX)).flatten();
+        let reaction = collect(e, multiline_field(&field("reaction"), a.reaction.as_deref(), TEXT_MAX));
         let severity = collect(
             e,
-            choice_field(
-                &field("severity"),
-                a.severity.as_deref(),
-                Severity::parse,
-                Severity::allowed,
-            ),
+            choice_field(&field("severity"), a.severity.as_deref(), Severity::parse, Severity::allowed),
         );
         if let Some(s) = &substance {
             let key = text::words(s).join(" ");
@@ -542,18 +448,11 @@ impl HabitsInput {
     fn validate(self, e: &mut Invalid) -> Habits {
         let tobacco = collect(
             e,
-            choice_field(
-                "habits.tobacco",
-                self.tobacco.as_deref(),
-                Tobacco::parse,
-                Tobacco::allowed,
-            ),
+            choice_field("habits.tobacco", self.tobacco.as_deref(), Tobacco::parse, Tobacco::allowed),
         )
         .flatten();
         let packs_per_year = collect(e, packs_per_year(&self.packs_per_year, tobacco)).flatten();
-        let mut free = |field: &str, v: Option<String>, max: usize| {
-            collect(e, multiline_field(field, v.as_deref(), max)).flatten()
-        };
+        let mut free = |field: &str, v: Option<String>, max: usize| collect(e, multiline_field(field, v.as_deref(), max)).flatten();
         Habits {
             tobacco,
             packs_per_year,
@@ -569,18 +468,12 @@ impl HabitsInput {
 
 /// A non-negative number up to [`PACKS_PER_YEAR_MAX`], only for smokers
 /// (former or current): any value next to `never` or no answer is a contradiction.
-fn packs_per_year(
-    value: &Option<String>,
-    tobacco: Option<Tobacco>,
-) -> Result<Option<f64>, FieldError> {
+fn packs_per_year(value: &Option<String>, tobacco: Option<Tobacco>) -> Result<Option<f64>, FieldError> {
     const FIELD: &str = "habits.packs_per_year";
     let Some(s) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let n: f64 = s
-        .replace(',', ".")
-        .parse()
-        .map_err(|_| FieldError::new(FIELD, "err-number"))?;
+    let n: f64 = s.replace(',', ".").parse().map_err(|_| FieldError::new(FIELD, "err-number"))?;
     if !n.is_finite() {
         Err(FieldError::new(FIELD, "err-number"))
     } else if !(0.0..=PACKS_PER_YEAR_MAX).contains(&n) {
@@ -603,12 +496,7 @@ fn validate_history(rows: Vec<HistoryInput>, e: &mut Invalid) -> Vec<HistoryEntr
         let kind_field = format!("medical_history[{i}].kind");
         let kind = match collect(
             e,
-            choice_field(
-                &kind_field,
-                h.kind.as_deref(),
-                HistoryKind::parse,
-                HistoryKind::allowed,
-            ),
+            choice_field(&kind_field, h.kind.as_deref(), HistoryKind::parse, HistoryKind::allowed),
         ) {
             Some(None) => {
                 e.push(FieldError::new(kind_field, "err-required"));
@@ -618,11 +506,7 @@ fn validate_history(rows: Vec<HistoryInput>, e: &mut Invalid) -> Vec<HistoryEntr
         };
         let description = collect(
             e,
-            required_line(
-                &format!("medical_history[{i}].description"),
-                &h.description,
-                TEXT_MAX,
-            ),
+            required_line(&format!("medical_history[{i}].description"), &h.description, TEXT_MAX),
         )
         .flatten();
         if let (Some(kind), Some(description)) = (kind, description) {
@@ -684,20 +568,12 @@ impl ValidPatient {
             Some(&self.first_name),
             self.middle_name.as_ref(),
         ];
-        text::fold(
-            &parts
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        text::fold(&parts.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join(" "))
     }
 
     /// Same name and birth date as another patient's means a possible duplicate (§3 warning).
     pub fn duplicate_key(&self) -> Option<String> {
-        self.birth_date
-            .map(|d| format!("{} {d}", text::words(&self.full_name()).join(" ")))
+        self.birth_date.map(|d| format!("{} {d}", text::words(&self.full_name()).join(" ")))
     }
 
     pub fn age(&self, today: Date) -> Option<Age> {
@@ -706,8 +582,7 @@ impl ValidPatient {
 
     /// Under 18 on `today`; `false` when the birth date is unknown.
     pub fn is_minor(&self, today: Date) -> bool {
-        self.birth_date
-            .is_some_and(|b| completed_years(b, today) < ADULT_AGE)
+        self.birth_date.is_some_and(|b| completed_years(b, today) < ADULT_AGE)
     }
 }
 
@@ -738,8 +613,7 @@ pub fn age(birth: Date, today: Date) -> Age {
     if birth > today {
         return Age::Days(0);
     }
-    let months = (i32::from(today.year()) - i32::from(birth.year())) * 12
-        + i32::from(today.month())
+    let months = (i32::from(today.year()) - i32::from(birth.year())) * 12 + i32::from(today.month())
         - i32::from(birth.month())
         - i32::from(today.day() < birth.day());
     if months < 1 {
@@ -809,9 +683,7 @@ impl Age {
 }
 
 /// `null` as the type's default (a JSON client sending `"allergies": null`).
-fn null_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
-    d: D,
-) -> Result<T, D::Error> {
+fn null_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
@@ -868,12 +740,7 @@ mod tests {
     }
 
     fn errors(p: PatientInput) -> Vec<(String, &'static str)> {
-        p.validate(TODAY)
-            .unwrap_err()
-            .0
-            .into_iter()
-            .map(|e| (e.field, e.key))
-            .collect()
+        p.validate(TODAY).unwrap_err().0.into_iter().map(|e| (e.field, e.key)).collect()
     }
 
     fn error_on(p: PatientInput, field: &str) -> &'static str {
@@ -922,14 +789,8 @@ mod tests {
 
     #[test]
     fn digits_and_emoji_refused() {
-        assert_eq!(
-            error_on(input("Ana2", "Pérez"), "first_name"),
-            "err-name-chars"
-        );
-        assert_eq!(
-            error_on(input("Ana", "Pérez 😀"), "last_name"),
-            "err-name-chars"
-        );
+        assert_eq!(error_on(input("Ana2", "Pérez"), "first_name"), "err-name-chars");
+        assert_eq!(error_on(input("Ana", "Pérez 😀"), "last_name"), "err-name-chars");
         assert_eq!(
             error_on(
                 PatientInput {
@@ -946,20 +807,11 @@ mod tests {
     fn names_required_and_bounded() {
         assert_eq!(
             errors(PatientInput::default()),
-            [
-                ("first_name".into(), "err-required"),
-                ("last_name".into(), "err-required")
-            ]
+            [("first_name".into(), "err-required"), ("last_name".into(), "err-required")]
         );
-        assert_eq!(
-            error_on(input("   ", "Pérez"), "first_name"),
-            "err-required"
-        );
+        assert_eq!(error_on(input("   ", "Pérez"), "first_name"), "err-required");
         let long = "a".repeat(101);
-        assert_eq!(
-            error_on(input(&long, "Pérez"), "first_name"),
-            "err-too-long"
-        );
+        assert_eq!(error_on(input(&long, "Pérez"), "first_name"), "err-too-long");
         assert!(input(&"á".repeat(100), "Pérez").validate(TODAY).is_ok());
         // middle and second last name are optional
         let p = PatientInput {
@@ -1086,30 +938,14 @@ mod tests {
             birth_date: s(d),
             ..input("Ana", "Pérez")
         };
-        assert_eq!(
-            with("2026-03-10").validate(TODAY).unwrap().birth_date,
-            Some(TODAY)
-        );
-        assert_eq!(
-            with("1900-01-01").validate(TODAY).unwrap().birth_date,
-            Some(MIN_BIRTH_DATE)
-        );
-        assert_eq!(
-            error_on(with("2026-03-11"), "birth_date"),
-            "err-date-future"
-        );
-        assert_eq!(
-            error_on(with("1899-12-31"), "birth_date"),
-            "err-date-too-early"
-        );
+        assert_eq!(with("2026-03-10").validate(TODAY).unwrap().birth_date, Some(TODAY));
+        assert_eq!(with("1900-01-01").validate(TODAY).unwrap().birth_date, Some(MIN_BIRTH_DATE));
+        assert_eq!(error_on(with("2026-03-11"), "birth_date"), "err-date-future");
+        assert_eq!(error_on(with("1899-12-31"), "birth_date"), "err-date-too-early");
         let e = with("1899-12-31").validate(TODAY).unwrap_err();
         assert_eq!(e.0[0].args, vec![("min", "1900-01-01".to_string())]);
         for bad in ["10/03/2020", "2020-02-30", "2020-1-1", "ayer"] {
-            assert_eq!(
-                error_on(with(bad), "birth_date"),
-                "err-date-format",
-                "{bad}"
-            );
+            assert_eq!(error_on(with(bad), "birth_date"), "err-date-format", "{bad}");
         }
         assert_eq!(with(" ").validate(TODAY).unwrap().birth_date, None);
     }
@@ -1126,11 +962,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (p.sex, p.blood_type, p.marital_status),
-            (
-                Sex::Female,
-                BloodType::AbNeg,
-                Some(MaritalStatus::CommonLaw)
-            )
+            (Sex::Female, BloodType::AbNeg, Some(MaritalStatus::CommonLaw))
         );
         for (typed, expected) in [
             ("o+", BloodType::OPos),
@@ -1164,8 +996,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.0[0],
-            FieldError::new("sex", "err-invalid-choice")
-                .arg("allowed", "female, male, intersex, unknown")
+            FieldError::new("sex", "err-invalid-choice").arg("allowed", "female, male, intersex, unknown")
         );
         assert_eq!(
             error_on(
@@ -1338,13 +1169,8 @@ mod tests {
             },
             ..input("A", "B")
         };
-        let p = habits(Some("former"), Some("12,5"))
-            .validate(TODAY)
-            .unwrap();
-        assert_eq!(
-            (p.habits.tobacco, p.habits.packs_per_year),
-            (Some(Tobacco::Former), Some(12.5))
-        );
+        let p = habits(Some("former"), Some("12,5")).validate(TODAY).unwrap();
+        assert_eq!((p.habits.tobacco, p.habits.packs_per_year), (Some(Tobacco::Former), Some(12.5)));
         assert!(habits(Some("current"), Some("0")).validate(TODAY).is_ok());
         assert!(habits(Some("never"), None).validate(TODAY).is_ok());
         assert_eq!(
@@ -1360,30 +1186,18 @@ mod tests {
             "err-out-of-range"
         );
         assert_eq!(
-            error_on(
-                habits(Some("current"), Some("301")),
-                "habits.packs_per_year"
-            ),
+            error_on(habits(Some("current"), Some("301")), "habits.packs_per_year"),
             "err-out-of-range"
         );
         assert_eq!(
-            error_on(
-                habits(Some("current"), Some("muchos")),
-                "habits.packs_per_year"
-            ),
+            error_on(habits(Some("current"), Some("muchos")), "habits.packs_per_year"),
             "err-number"
         );
         assert_eq!(
-            error_on(
-                habits(Some("current"), Some("NaN")),
-                "habits.packs_per_year"
-            ),
+            error_on(habits(Some("current"), Some("NaN")), "habits.packs_per_year"),
             "err-number"
         );
-        assert_eq!(
-            error_on(habits(Some("sometimes"), None), "habits.tobacco"),
-            "err-invalid-choice"
-        );
+        assert_eq!(error_on(habits(Some("sometimes"), None), "habits.tobacco"), "err-invalid-choice");
         let long = PatientInput {
             habits: HabitsInput {
                 diet: s(&"x".repeat(501)),
@@ -1413,11 +1227,7 @@ mod tests {
         assert_eq!(p.medical_history.len(), 2);
         assert_eq!(p.medical_history[0].kind, HistoryKind::Surgery);
         let bad = PatientInput {
-            medical_history: vec![
-                row(None, Some("asma")),
-                row(Some("allergy"), Some("x")),
-                row(Some("genetic"), None),
-            ],
+            medical_history: vec![row(None, Some("asma")), row(Some("allergy"), Some("x")), row(Some("genetic"), None)],
             ..input("A", "B")
         };
         assert_eq!(
@@ -1442,26 +1252,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             p.search_tokens(),
-            [
-                "maria",
-                "jose",
-                "perez",
-                "obrien",
-                "o",
-                "brien",
-                "v12345678",
-                "12345678"
-            ]
+            ["maria", "jose", "perez", "obrien", "o", "brien", "v12345678", "12345678"]
         );
         assert_eq!(p.sort_key(), "perez o'brien maria jose");
         assert_eq!(p.lobby_name(), "María P.");
         // every word of "maria jose perez" is a token
         let tokens = p.search_tokens();
-        assert!(
-            text::words("MARÍA josé Pérez")
-                .iter()
-                .all(|w| tokens.contains(w))
-        );
+        assert!(text::words("MARÍA josé Pérez").iter().all(|w| tokens.contains(w)));
         assert!(text::words("O'Brien").iter().all(|w| tokens.contains(w)));
     }
 
@@ -1530,14 +1327,8 @@ mod tests {
         assert_eq!(Age::Months(2).display(Lang::Es), "2 meses");
         assert_eq!(Age::Months(2).display(Lang::En), "2 months");
         assert_eq!(Age::Months(14).display_en(), "14 months");
-        assert_eq!(
-            (Age::Years(3).key(), Age::Years(3).value()),
-            ("age-years", 3)
-        );
-        assert_eq!(
-            serde_json::to_string(&Age::Months(5)).unwrap(),
-            r#"{"unit":"months","value":5}"#
-        );
+        assert_eq!((Age::Years(3).key(), Age::Years(3).value()), ("age-years", 3));
+        assert_eq!(serde_json::to_string(&Age::Months(5)).unwrap(), r#"{"unit":"months","value":5}"#);
     }
 
     #[test]
@@ -1558,9 +1349,7 @@ mod tests {
         assert_eq!(p.habits.packs_per_year, Some(2.5));
         let empty: PatientInput = serde_json::from_str("{}").unwrap();
         assert_eq!(empty, PatientInput::default());
-        assert!(
-            serde_json::from_str::<PatientInput>(r#"{"no_known_allergies": "maybe"}"#).is_err()
-        );
+        assert!(serde_json::from_str::<PatientInput>(r#"{"no_known_allergies": "maybe"}"#).is_err());
     }
 
     #[test]

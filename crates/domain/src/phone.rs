@@ -32,11 +32,7 @@ impl Phone {
                 _ => return Err(FORMAT_KEY),
             }
         }
-        let international = if plus {
-            Some(digits.as_str())
-        } else {
-            digits.strip_prefix("00")
-        };
+        let international = if plus { Some(digits.as_str()) } else { digits.strip_prefix("00") };
         let national = match international {
             Some(d) => match d.strip_prefix("58") {
                 Some(ve) => ve.strip_prefix('0').filter(|n| n.len() == 10).unwrap_or(ve),
@@ -163,18 +159,9 @@ mod tests {
 
     #[test]
     fn display() {
-        assert_eq!(
-            Phone::parse("04141234567").unwrap().display(),
-            "0414-123.45.67"
-        );
-        assert_eq!(
-            Phone::parse("+582125551234").unwrap().display(),
-            "0212-555.12.34"
-        );
-        assert_eq!(
-            Phone::parse("+1 305 555 1234").unwrap().display(),
-            "+13055551234"
-        );
+        assert_eq!(Phone::parse("04141234567").unwrap().display(), "0414-123.45.67");
+        assert_eq!(Phone::parse("+582125551234").unwrap().display(), "0212-555.12.34");
+        assert_eq!(Phone::parse("+1 305 555 1234").unwrap().display(), "+13055551234");
         assert!(Phone::parse("04141234567").unwrap().is_venezuelan());
         assert!(!Phone::parse("+13055551234").unwrap().is_venezuelan());
     }

@@ -45,10 +45,7 @@ pub const MESSAGE_KEYS: &[&str] = &[
 /// "María José Ñañez" → "maria jose nanez". NFKD also maps compatibility forms
 /// (full-width digits, ligatures) to their plain letters.
 pub fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect()
+    s.to_lowercase().nfkd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
 /// Folded search words: split on anything that is not a letter or digit, except
@@ -75,10 +72,7 @@ pub fn clean(s: &str) -> String {
 /// Multi-line cleaning for notes and addresses: NFC, CRLF → LF, trimmed.
 pub fn clean_multiline(s: &str) -> String {
     let nfc: String = s.nfc().collect();
-    nfc.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .trim()
-        .to_string()
+    nfc.replace("\r\n", "\n").replace('\r', "\n").trim().to_string()
 }
 
 /// `None` for a missing or blank value, the [`clean`]ed value otherwise.
@@ -123,17 +117,11 @@ pub fn is_email(s: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
         && labels
             .last()
@@ -143,12 +131,7 @@ pub fn is_email(s: &str) -> bool {
 
 /// A name field: cleaned, `max` characters, [`is_name`]. Blank gives
 /// `err-required` when `required`, `Ok(None)` otherwise.
-pub fn name_field(
-    field: &str,
-    value: Option<&str>,
-    required: bool,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn name_field(field: &str, value: Option<&str>, required: bool, max: usize) -> Result<Option<String>, FieldError> {
     let Some(v) = clean_opt(value) else {
         return if required {
             Err(FieldError::new(field, "err-required"))
@@ -166,32 +149,18 @@ pub fn name_field(
 }
 
 /// An optional single-line text field of at most `max` characters.
-pub fn line_field(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn line_field(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
     max_len(field, clean_opt(value), max)
 }
 
 /// An optional multi-line text field of at most `max` characters.
-pub fn multiline_field(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    max_len(
-        field,
-        value.map(clean_multiline).filter(|s| !s.is_empty()),
-        max,
-    )
+pub fn multiline_field(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+    max_len(field, value.map(clean_multiline).filter(|s| !s.is_empty()), max)
 }
 
 fn max_len(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, FieldError> {
     match value {
-        Some(v) if char_len(&v) > max => {
-            Err(FieldError::new(field, "err-too-long").arg("max", max))
-        }
+        Some(v) if char_len(&v) > max => Err(FieldError::new(field, "err-too-long").arg("max", max)),
         v => Ok(v),
     }
 }
@@ -284,10 +253,7 @@ mod tests {
 
     #[test]
     fn words_split_and_join_apostrophes() {
-        assert_eq!(
-            words("  María-José  O'Brien, 12.345 "),
-            ["maria", "jose", "obrien", "12", "345"]
-        );
+        assert_eq!(words("  María-José  O'Brien, 12.345 "), ["maria", "jose", "obrien", "12", "345"]);
         assert_eq!(words("D’Angelo"), ["dangelo"]);
         assert!(words(" -- ").is_empty());
     }
@@ -317,17 +283,7 @@ mod tests {
         ] {
             assert!(is_name(ok), "{ok}");
         }
-        for bad in [
-            "Ana2",
-            "Ana 😀",
-            "Ana.",
-            "-",
-            "'",
-            "  ",
-            "",
-            "Ana_Lu",
-            "Ana\u{200d}",
-        ] {
+        for bad in ["Ana2", "Ana 😀", "Ana.", "-", "'", "  ", "", "Ana_Lu", "Ana\u{200d}"] {
             assert!(!is_name(bad), "{bad}");
         }
         // a combining accent after a letter is fine, alone it is not
@@ -337,21 +293,12 @@ mod tests {
 
     #[test]
     fn name_field_rules() {
-        assert_eq!(
-            name_field("first_name", Some("  Ana  "), true, 100),
-            Ok(Some("Ana".into()))
-        );
+        assert_eq!(name_field("first_name", Some("  Ana  "), true, 100), Ok(Some("Ana".into())));
         assert_eq!(name_field("middle_name", Some(" "), false, 100), Ok(None));
-        assert_eq!(
-            name_field("first_name", None, true, 100).map_err(|e| e.key),
-            Err("err-required")
-        );
+        assert_eq!(name_field("first_name", None, true, 100).map_err(|e| e.key), Err("err-required"));
         let long = "a".repeat(101);
         let e = name_field("first_name", Some(&long), true, 100).err();
-        assert_eq!(
-            e,
-            Some(FieldError::new("first_name", "err-too-long").arg("max", 100))
-        );
+        assert_eq!(e, Some(FieldError::new("first_name", "err-too-long").arg("max", 100)));
         assert_eq!(
             name_field("first_name", Some("R2D2"), true, 100).map_err(|e| e.key),
             Err("err-name-chars")
@@ -362,12 +309,7 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in [
-            "ana@example.com",
-            "ana.perez+citas@clinica.com.ve",
-            "a@b.co",
-            "josé@correo.es",
-        ] {
+        for ok in ["ana@example.com", "ana.perez+citas@clinica.com.ve", "a@b.co", "josé@correo.es"] {
             assert!(is_email(ok), "{ok}");
         }
         for bad in [
@@ -392,18 +334,12 @@ mod tests {
 
     #[test]
     fn text_fields() {
-        assert_eq!(
-            line_field("occupation", Some("  Docente "), 10),
-            Ok(Some("Docente".into()))
-        );
+        assert_eq!(line_field("occupation", Some("  Docente "), 10), Ok(Some("Docente".into())));
         assert_eq!(
             line_field("occupation", Some("x".repeat(11).as_str()), 10).map_err(|e| e.key),
             Err("err-too-long")
         );
-        assert_eq!(
-            multiline_field("address", Some(" a\r\nb "), 10),
-            Ok(Some("a\nb".into()))
-        );
+        assert_eq!(multiline_field("address", Some(" a\r\nb "), 10), Ok(Some("a\nb".into())));
         assert_eq!(multiline_field("address", Some(" "), 10), Ok(None));
     }
 
@@ -421,24 +357,15 @@ mod tests {
         assert_eq!(Color::parse(" DARK_BLUE "), Some(Color::DarkBlue));
         assert_eq!(Color::parse("blue"), None);
         assert_eq!(Color::allowed(), "red, dark_blue");
-        assert_eq!(
-            serde_json::to_string(&Color::DarkBlue).unwrap(),
-            "\"dark_blue\""
-        );
-        assert_eq!(
-            serde_json::from_str::<Color>("\"red\"").unwrap(),
-            Color::Red
-        );
+        assert_eq!(serde_json::to_string(&Color::DarkBlue).unwrap(), "\"dark_blue\"");
+        assert_eq!(serde_json::from_str::<Color>("\"red\"").unwrap(), Color::Red);
         assert!(serde_json::from_str::<Color>("\"green\"").is_err());
         let e = choice_field("color", Some("green"), Color::parse, Color::allowed).err();
         assert_eq!(
             e,
             Some(FieldError::new("color", "err-invalid-choice").arg("allowed", "red, dark_blue"))
         );
-        assert_eq!(
-            choice_field("color", Some(" "), Color::parse, Color::allowed),
-            Ok(None)
-        );
+        assert_eq!(choice_field("color", Some(" "), Color::parse, Color::allowed), Ok(None));
     }
 
     /// Every `"err-…"`/`"age-…"` literal in these modules is listed in MESSAGE_KEYS
@@ -458,24 +385,15 @@ mod tests {
         for src in sources {
             for prefix in ["\"err-", "\"age-"] {
                 for (i, _) in src.match_indices(prefix) {
-                    let key: String = src[i + 1..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_lowercase() || *c == '-')
-                        .collect();
+                    let key: String = src[i + 1..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '-').collect();
                     if !key.ends_with('-') {
-                        assert!(
-                            MESSAGE_KEYS.contains(&key.as_str()),
-                            "{key} missing from MESSAGE_KEYS"
-                        );
+                        assert!(MESSAGE_KEYS.contains(&key.as_str()), "{key} missing from MESSAGE_KEYS");
                     }
                 }
             }
         }
         for key in MESSAGE_KEYS {
-            assert!(
-                doc.contains(&format!("`{key}`")),
-                "{key} missing from MESSAGES.md"
-            );
+            assert!(doc.contains(&format!("`{key}`")), "{key} missing from MESSAGES.md");
         }
     }
 }

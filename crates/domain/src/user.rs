@@ -129,10 +129,7 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(
-            Username::parse("  Maria.Perez ").unwrap().as_str(),
-            "maria.perez"
-        );
+        assert_eq!(Username::parse("  Maria.Perez ").unwrap().as_str(), "maria.perez");
         for ok in ["abc", "dr_gomez-2", "a.b", &"x".repeat(32)] {
             assert!(Username::parse(ok).is_ok(), "{ok}");
         }
@@ -145,20 +142,8 @@ mod tests {
             Username::parse(&"x".repeat(33)).err(),
             Some(FieldError::new("username", "err-too-long").arg("max", 32))
         );
-        for bad in [
-            "maría",
-            "ana perez",
-            "ana@clinic",
-            "ana+1",
-            "ñandu",
-            "ǅab",
-            "\u{212A}elvin",
-        ] {
-            assert_eq!(
-                key(Username::parse(bad)),
-                Some("err-username-chars"),
-                "{bad}"
-            );
+        for bad in ["maría", "ana perez", "ana@clinic", "ana+1", "ñandu", "ǅab", "\u{212A}elvin"] {
+            assert_eq!(key(Username::parse(bad)), Some("err-username-chars"), "{bad}");
         }
     }
 
@@ -171,10 +156,7 @@ mod tests {
             validate_password("short", "ana").err(),
             Some(FieldError::new("password", "err-too-short").arg("min", 10))
         );
-        assert_eq!(
-            key(validate_password(&"x".repeat(257), "ana")),
-            Some("err-too-long")
-        );
+        assert_eq!(key(validate_password(&"x".repeat(257), "ana")), Some("err-too-long"));
         assert!(validate_password(&"x".repeat(256), "ana").is_ok());
         assert_eq!(
             key(validate_password("Maria.Perez", "maria.perez")),
@@ -185,25 +167,16 @@ mod tests {
             Some("err-password-is-username")
         );
         // 9 characters even if 18 bytes
-        assert_eq!(
-            key(validate_password("ñññññññññ", "ana")),
-            Some("err-too-short")
-        );
+        assert_eq!(key(validate_password("ñññññññññ", "ana")), Some("err-too-short"));
     }
 
     #[test]
     fn full_names() {
-        assert_eq!(
-            FullName::parse("  Dra.  María   Pérez ").unwrap().as_str(),
-            "Dra. María Pérez"
-        );
+        assert_eq!(FullName::parse("  Dra.  María   Pérez ").unwrap().as_str(), "Dra. María Pérez");
         assert_eq!(key(FullName::parse(" ")), Some("err-required"));
         assert_eq!(key(FullName::parse(&"a".repeat(121))), Some("err-too-long"));
         assert!(FullName::parse(&"á".repeat(120)).is_ok());
-        assert_eq!(
-            key(FullName::parse("Ana\u{0}Pérez")),
-            Some("err-invalid-chars")
-        );
+        assert_eq!(key(FullName::parse("Ana\u{0}Pérez")), Some("err-invalid-chars"));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use medops_domain::Capability;
 use medops_domain::audit::{ChainBreak, ChainVerifier};
-use medops_storage::audit::{self as store, EventRow, Filter, NewEvent};
 use medops_storage::Tx;
+use medops_storage::audit::{self as store, EventRow, Filter, NewEvent};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -144,7 +144,11 @@ pub struct VerifyReport {
 impl Services {
     /// Appends `e` for `caller` inside `tx` (the transaction of the change itself).
     pub async fn record(&self, tx: &mut Tx, caller: &Caller, e: Event) -> ServiceResult<()> {
-        store::append(tx, &new_event(Some(&caller.actor), Some(&caller.meta), self.now_us(), &e, "success")).await?;
+        store::append(
+            tx,
+            &new_event(Some(&caller.actor), Some(&caller.meta), self.now_us(), &e, "success"),
+        )
+        .await?;
         Ok(())
     }
 
@@ -166,7 +170,11 @@ impl Services {
         };
         let res = async {
             let mut tx = self.db().begin().await?;
-            store::append(&mut tx, &new_event(Some(&caller.actor), Some(&caller.meta), self.now_us(), &e, "denied")).await?;
+            store::append(
+                &mut tx,
+                &new_event(Some(&caller.actor), Some(&caller.meta), self.now_us(), &e, "denied"),
+            )
+            .await?;
             tx.commit().await
         }
         .await;
@@ -198,11 +206,17 @@ impl Services {
             after = last.seq;
             for row in &page {
                 if let Err(b) = v.check(&row.content(), &row.prev_hash, &row.hash) {
-                    return Ok(VerifyReport { verified: v.verified(), first_break: Some(b) });
+                    return Ok(VerifyReport {
+                        verified: v.verified(),
+                        first_break: Some(b),
+                    });
                 }
             }
         }
-        Ok(VerifyReport { verified: v.verified(), first_break: None })
+        Ok(VerifyReport {
+            verified: v.verified(),
+            first_break: None,
+        })
     }
 }
 

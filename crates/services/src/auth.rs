@@ -2,11 +2,11 @@
 //! only their SHA-256 is stored. Unknown user and wrong password look the same to
 //! the caller, in message and in time (a dummy hash is verified).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use medops_domain::{Lang, Role};
-use medops_storage::{session, user, Tx};
+use medops_storage::{Tx, session, user};
 use rand::RngCore;
 use serde::Serialize;
 use serde_json::json;
@@ -141,9 +141,16 @@ impl Services {
             },
         )
         .await?;
-        let caller = Caller { actor: actor_of(&u, sid, &csrf), meta: meta.clone() };
-        self.record(&mut tx, &caller, Event::new("auth.login", "user", u.row.id).changes(json!({ "kind": kind.as_str() })))
-            .await?;
+        let caller = Caller {
+            actor: actor_of(&u, sid, &csrf),
+            meta: meta.clone(),
+        };
+        self.record(
+            &mut tx,
+            &caller,
+            Event::new("auth.login", "user", u.row.id).changes(json!({ "kind": kind.as_str() })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(LoginOutcome {
             token,
@@ -151,7 +158,12 @@ impl Services {
             expires_at,
             must_change_password: u.row.must_change_password,
             lang: u.row.language.as_deref().and_then(Lang::parse),
-            user: UserSummary { id: u.row.id, username: u.row.username, full_name: u.row.full_name, roles: u.roles },
+            user: UserSummary {
+                id: u.row.id,
+                username: u.row.username,
+                full_name: u.row.full_name,
+                roles: u.roles,
+            },
         })
     }
 
@@ -159,7 +171,9 @@ impl Services {
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Actor> {
         let now = self.now_us();
         let mut tx = self.db().read().await?;
-        let s = session::find_by_hash(&mut tx, &token_hash(token)).await?.ok_or(ServiceError::Unauthenticated)?;
+        let s = session::find_by_hash(&mut tx, &token_hash(token))
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
         let idle = self.config().idle_timeout.as_micros() as i64;
         if s.revoked_at.is_some() || now >= s.expires_at || now - s.last_seen_at > idle {
             return Err(ServiceError::Unauthenticated);
@@ -182,7 +196,8 @@ impl Services {
     pub async fn logout(&self, caller: &Caller) -> ServiceResult<()> {
         let mut tx = self.db().begin().await?;
         session::revoke(&mut tx, caller.actor.session_id, self.now_us()).await?;
-        self.record(&mut tx, caller, Event::new("auth.logout", "user", caller.actor.user_id)).await?;
+        self.record(&mut tx, caller, Event::new("auth.logout", "user", caller.actor.user_id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -202,7 +217,8 @@ impl Services {
         let hash = hash_password(new).await?;
         let mut tx = self.db().begin().await?;
         user::set_password(&mut tx, u.row.id, &hash, false, self.now_us()).await?;
-        self.record(&mut tx, caller, Event::new("user.password_change", "user", u.row.id)).await?;
+        self.record(&mut tx, caller, Event::new("user.password_change", "user", u.row.id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -213,7 +229,8 @@ impl Services {
         let u = user::find(&mut tx, caller.actor.user_id).await?;
         user::set_profile(&mut tx, u.row.id, &u.row.full_name, Some(lang.as_str()), self.now_us()).await?;
         let changes = json!({"language": {"old": u.row.language, "new": lang.as_str()}});
-        self.record(&mut tx, caller, Event::new("user.update", "user", u.row.id).changes(changes)).await?;
+        self.record(&mut tx, caller, Event::new("user.update", "user", u.row.id).changes(changes))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -225,11 +242,20 @@ impl Services {
         if user::count(&mut tx).await? > 0 {
             return Ok(None);
         }
-        let password = random_token().chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect::<String>();
+        let password = random_token()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(16)
+            .collect::<String>();
         let hash = hash_password(&password).await?;
         let id = create_user_tx(&mut tx, "admin", "Administrador", &hash, true, &[Role::Admin], self.now_us()).await?;
-        self.record_system(&mut tx, None, Event::new("user.create", "user", id).changes(json!({"username": "admin", "roles": ["admin"]})), "success")
-            .await?;
+        self.record_system(
+            &mut tx,
+            None,
+            Event::new("user.create", "user", id).changes(json!({"username": "admin", "roles": ["admin"]})),
+            "success",
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(password))
     }
@@ -246,10 +272,24 @@ pub(crate) async fn create_user_tx(
 ) -> ServiceResult<i64> {
     user::create(
         tx,
-        &user::NewUser { username, full_name, password_hash: hash, language: None, must_change_password: must_change, roles, now },
+        &user::NewUser {
+            username,
+            full_name,
+            password_hash: hash,
+            language: None,
+            must_change_password: must_change,
+            roles,
+            now,
+        },
     )
     .await
-    .map_err(|e| if e.is_conflict_on("username") { ServiceError::conflict("err-username-taken") } else { e.into() })
+    .map_err(|e| {
+        if e.is_conflict_on("username") {
+            ServiceError::conflict("err-username-taken")
+        } else {
+            e.into()
+        }
+    })
 }
 
 fn actor_of(u: &user::User, session_id: i64, csrf: &str) -> Actor {

@@ -17,11 +17,65 @@ use crate::{Actor, Caller, RequestMeta, ServiceError, ServiceResult, Services};
 /// Password of every demo user (documented in the README as demo-only).
 pub const DEMO_PASSWORD: &str = "medops-demo";
 
-const FIRST_F: &[&str] = &["María José", "Carmen", "Ana Lucía", "Rosa", "Gabriela", "Yolanda", "Valentina", "Luisa Elena", "Sofía", "Beatriz", "Mariángel", "Isabel", "Daniela", "Begoña", "Milagros"];
-const FIRST_M: &[&str] = &["José Gregorio", "Luis", "Carlos", "Jesús", "Pedro", "Andrés", "Rafael", "Héctor", "Ramón", "Víctor", "Ángel", "Óscar", "Simón", "Iñaki", "Nicolás"];
+const FIRST_F: &[&str] = &[
+    "María José",
+    "Carmen",
+    "Ana Lucía",
+    "Rosa",
+    "Gabriela",
+    "Yolanda",
+    "Valentina",
+    "Luisa Elena",
+    "Sofía",
+    "Beatriz",
+    "Mariángel",
+    "Isabel",
+    "Daniela",
+    "Begoña",
+    "Milagros",
+];
+const FIRST_M: &[&str] = &[
+    "José Gregorio",
+    "Luis",
+    "Carlos",
+    "Jesús",
+    "Pedro",
+    "Andrés",
+    "Rafael",
+    "Héctor",
+    "Ramón",
+    "Víctor",
+    "Ángel",
+    "Óscar",
+    "Simón",
+    "Iñaki",
+    "Nicolás",
+];
 const LAST: &[&str] = &[
-    "Pérez", "González", "Rodríguez", "Hernández", "Martínez", "Núñez", "Díaz", "Sánchez", "Ramírez", "Briceño", "Quintero", "Zambrano", "Ordóñez",
-    "Villalobos", "Peña", "Chacón", "Márquez", "Suárez", "Urdaneta", "Colmenares", "Arráiz", "Ibáñez", "Montilla", "Escalona",
+    "Pérez",
+    "González",
+    "Rodríguez",
+    "Hernández",
+    "Martínez",
+    "Núñez",
+    "Díaz",
+    "Sánchez",
+    "Ramírez",
+    "Briceño",
+    "Quintero",
+    "Zambrano",
+    "Ordóñez",
+    "Villalobos",
+    "Peña",
+    "Chacón",
+    "Márquez",
+    "Suárez",
+    "Urdaneta",
+    "Colmenares",
+    "Arráiz",
+    "Ibáñez",
+    "Montilla",
+    "Escalona",
 ];
 const PREFIXES: &[&str] = &["0414", "0416", "0424", "0426", "0412"];
 const BLOOD: &[&str] = &["O+", "A+", "B+", "O-", "AB+", "A-"];
@@ -35,12 +89,48 @@ const ALLERGENS: &[(&str, &str, &str)] = &[
 ];
 /// (code, subjective, objective, assessment, plan) of the completed demo consultations.
 const VISITS: &[(&str, &str, &str, &str, &str)] = &[
-    ("BA00", "Cefalea occipital matutina de 2 semanas.", "TA 152/96 mmHg, FC 78/min.", "Hipertensión esencial.", "Losartán 50 mg diarios; control en 4 semanas."),
-    ("5A11", "Polidipsia y poliuria de 3 meses.", "Glucemia capilar 238 mg/dL. IMC 31,2.", "Diabetes mellitus tipo 2 de reciente diagnóstico.", "Metformina 850 mg con el almuerzo; HbA1c; dieta."),
-    ("CA02", "Odinofagia y fiebre de 2 días.", "Faringe eritematosa sin exudado. T 38,1 °C.", "Faringitis aguda.", "Sintomáticos e hidratación; reconsultar si persiste."),
-    ("8A80.0", "Cefalea hemicraneana pulsátil con náuseas.", "Examen neurológico normal.", "Migraña sin aura.", "Diario de cefaleas; analgésico a demanda."),
-    ("ME84.2", "Lumbalgia tras esfuerzo hace 5 días.", "Contractura paravertebral, Lasègue negativo.", "Lumbalgia mecánica.", "Reposo relativo, calor local, fisioterapia."),
-    ("DA42.Z", "Epigastralgia postprandial.", "Dolor a la palpación en epigastrio.", "Gastritis.", "Omeprazol 20 mg en ayunas por 4 semanas."),
+    (
+        "BA00",
+        "Cefalea occipital matutina de 2 semanas.",
+        "TA 152/96 mmHg, FC 78/min.",
+        "Hipertensión esencial.",
+        "Losartán 50 mg diarios; control en 4 semanas.",
+    ),
+    (
+        "5A11",
+        "Polidipsia y poliuria de 3 meses.",
+        "Glucemia capilar 238 mg/dL. IMC 31,2.",
+        "Diabetes mellitus tipo 2 de reciente diagnóstico.",
+        "Metformina 850 mg con el almuerzo; HbA1c; dieta.",
+    ),
+    (
+        "CA02",
+        "Odinofagia y fiebre de 2 días.",
+        "Faringe eritematosa sin exudado. T 38,1 °C.",
+        "Faringitis aguda.",
+        "Sintomáticos e hidratación; reconsultar si persiste.",
+    ),
+    (
+        "8A80.0",
+        "Cefalea hemicraneana pulsátil con náuseas.",
+        "Examen neurológico normal.",
+        "Migraña sin aura.",
+        "Diario de cefaleas; analgésico a demanda.",
+    ),
+    (
+        "ME84.2",
+        "Lumbalgia tras esfuerzo hace 5 días.",
+        "Contractura paravertebral, Lasègue negativo.",
+        "Lumbalgia mecánica.",
+        "Reposo relativo, calor local, fisioterapia.",
+    ),
+    (
+        "DA42.Z",
+        "Epigastralgia postprandial.",
+        "Dolor a la palpación en epigastrio.",
+        "Gastritis.",
+        "Omeprazol 20 mg en ayunas por 4 semanas.",
+    ),
 ];
 
 fn demo_caller(u: &UserView) -> Caller {
@@ -55,7 +145,11 @@ fn demo_caller(u: &UserView) -> Caller {
             csrf_token: String::new(),
             must_change_password: false,
         },
-        meta: RequestMeta { request_id: "demo".into(), ip: String::new(), user_agent: "medops demo".into() },
+        meta: RequestMeta {
+            request_id: "demo".into(),
+            ip: String::new(),
+            user_agent: "medops demo".into(),
+        },
     }
 }
 
@@ -75,7 +169,9 @@ impl Services {
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
             language: None,
         };
-        let admin = self.create_user_unchecked(None, mk("admin", "Administración Los Samanes", &[Role::Admin]), false).await?;
+        let admin = self
+            .create_user_unchecked(None, mk("admin", "Administración Los Samanes", &[Role::Admin]), false)
+            .await?;
         let admin_c = demo_caller(&admin);
         let mut doctors = Vec::new();
         for (u, name, spec, room) in [
@@ -83,7 +179,9 @@ impl Services {
             ("dr.mendoza", "Dr. Luis Mendoza", "pediatrics", "Consultorio 2"),
             ("dra.salazar", "Dra. Elena Salazar", "cardiology", "Consultorio 3"),
         ] {
-            let d = self.create_user_unchecked(Some(&admin_c), mk(u, name, &[Role::Doctor]), false).await?;
+            let d = self
+                .create_user_unchecked(Some(&admin_c), mk(u, name, &[Role::Doctor]), false)
+                .await?;
             let spec_id = self.specialties().await?.into_iter().find(|s| s.code == spec).map(|s| s.id);
             let profile = DoctorProfileInput {
                 cedula: Some(format!("V-{}", 9_000_000 + d.id * 131)),
@@ -96,9 +194,14 @@ impl Services {
             self.doctor_update(&admin_c, d.id, profile).await?;
             doctors.push(d);
         }
-        let nurse = self.create_user_unchecked(Some(&admin_c), mk("enfermera", "Lcda. Rosa Quintero", &[Role::Nurse]), false).await?;
-        let recep = self.create_user_unchecked(Some(&admin_c), mk("recepcion", "Yolanda Peña", &[Role::Receptionist]), false).await?;
-        self.create_user_unchecked(Some(&admin_c), mk("caja", "Ramón Chacón", &[Role::Cashier]), false).await?;
+        let nurse = self
+            .create_user_unchecked(Some(&admin_c), mk("enfermera", "Lcda. Rosa Quintero", &[Role::Nurse]), false)
+            .await?;
+        let recep = self
+            .create_user_unchecked(Some(&admin_c), mk("recepcion", "Yolanda Peña", &[Role::Receptionist]), false)
+            .await?;
+        self.create_user_unchecked(Some(&admin_c), mk("caja", "Ramón Chacón", &[Role::Cashier]), false)
+            .await?;
 
         self.institution_update(
             &admin_c,
@@ -134,7 +237,11 @@ impl Services {
         let mut patient_ids = Vec::new();
         for i in 0..60usize {
             let female = i % 2 == 0;
-            let first = if female { FIRST_F[i % FIRST_F.len()] } else { FIRST_M[i % FIRST_M.len()] };
+            let first = if female {
+                FIRST_F[i % FIRST_F.len()]
+            } else {
+                FIRST_M[i % FIRST_M.len()]
+            };
             let last = LAST[(i * 7) % LAST.len()];
             let last2 = LAST[(i * 11 + 3) % LAST.len()];
             let year = 1940 + (i * 13) % 80;
@@ -173,25 +280,58 @@ impl Services {
             let doctor = &doctors[n % doctors.len()];
             let doc_c = demo_caller(doctor);
             let appt = self
-                .walk_in(&recep_c, WalkInInput { patient_id: Some(patient_ids[n * 5]), doctor_id: Some(doctor.id), reason: Some(s.to_string()), emergency: false })
+                .walk_in(
+                    &recep_c,
+                    WalkInInput {
+                        patient_id: Some(patient_ids[n * 5]),
+                        doctor_id: Some(doctor.id),
+                        reason: Some(s.to_string()),
+                        emergency: false,
+                    },
+                )
                 .await?;
             let started = self.appointment_start(&doc_c, appt.id).await?;
-            let cid = started.consultation_id.ok_or_else(|| ServiceError::Internal("demo: no consultation".into()))?;
-            let note = SoapNote { subjective: s.to_string(), objective: o.to_string(), assessment: a.to_string(), plan: plan.to_string() };
+            let cid = started
+                .consultation_id
+                .ok_or_else(|| ServiceError::Internal("demo: no consultation".into()))?;
+            let note = SoapNote {
+                subjective: s.to_string(),
+                objective: o.to_string(),
+                assessment: a.to_string(),
+                plan: plan.to_string(),
+            };
             self.consultation_note(&doc_c, cid, note).await?;
             if have_icd {
-                let d = DiagnosisInput { code: Some(code.to_string()), primary: true, certainty: Some("confirmed".into()), notes: None };
+                let d = DiagnosisInput {
+                    code: Some(code.to_string()),
+                    primary: true,
+                    certainty: Some("confirmed".into()),
+                    notes: None,
+                };
                 self.diagnosis_add(&doc_c, cid, d).await?;
             }
             self.appointment_complete(&doc_c, appt.id).await?;
         }
-        for (n, (reason, emergency)) in [("Control de tensión arterial", false), ("Fiebre y tos de 3 días", false), ("Dolor torácico", true), ("Resultados de laboratorio", false)]
-            .into_iter()
-            .enumerate()
+        for (n, (reason, emergency)) in [
+            ("Control de tensión arterial", false),
+            ("Fiebre y tos de 3 días", false),
+            ("Dolor torácico", true),
+            ("Resultados de laboratorio", false),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let doctor = &doctors[n % doctors.len()];
-            self.walk_in(&recep_c, WalkInInput { patient_id: Some(patient_ids[31 + n * 3]), doctor_id: Some(doctor.id), reason: Some(reason.into()), emergency })
-                .await?;
+            self.walk_in(
+                &recep_c,
+                WalkInInput {
+                    patient_id: Some(patient_ids[31 + n * 3]),
+                    doctor_id: Some(doctor.id),
+                    reason: Some(reason.into()),
+                    emergency,
+                },
+            )
+            .await?;
         }
         Ok(true)
     }

@@ -20,7 +20,10 @@ pub enum ServiceError {
     Unauthenticated,
     /// State conflict or duplicate (409); `key` is the message key.
     #[error("conflict: {key}")]
-    Conflict { key: &'static str, args: Vec<(&'static str, String)> },
+    Conflict {
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
     /// Wrong username or password (401, one message for both).
     #[error("bad credentials")]
     BadCredentials,
@@ -40,7 +43,10 @@ impl ServiceError {
         ServiceError::Conflict { key, args: Vec::new() }
     }
     pub fn conflict_with(key: &'static str, name: &'static str, value: impl ToString) -> Self {
-        ServiceError::Conflict { key, args: vec![(name, value.to_string())] }
+        ServiceError::Conflict {
+            key,
+            args: vec![(name, value.to_string())],
+        }
     }
     pub fn invalid(field: &str, key: &'static str) -> Self {
         ServiceError::Invalid(Invalid::one(field, key))

@@ -112,7 +112,14 @@ pub struct Services {
 
 impl Services {
     pub fn new(db: Db, cfg: Config) -> Services {
-        Services { inner: Arc::new(Inner { db, cfg, clock: Clock::default(), icd: crate::icd11::Cache::default() }) }
+        Services {
+            inner: Arc::new(Inner {
+                db,
+                cfg,
+                clock: Clock::default(),
+                icd: crate::icd11::Cache::default(),
+            }),
+        }
     }
 
     pub fn db(&self) -> &Db {

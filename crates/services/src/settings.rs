@@ -60,7 +60,11 @@ fn text(field: &str, v: Option<String>, cur: String, max: usize, required: bool,
 
 /// RIF: J, V, E, G, P or C, 8 digits and a check digit (`J-12345678-9`), stored with dashes.
 fn normalise_rif(raw: &str) -> Option<String> {
-    let s: String = raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    let s: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if s.is_empty() {
         return Some(String::new());
     }
@@ -151,7 +155,8 @@ impl Services {
         if let Some(m) = changes.as_object_mut() {
             m.remove("updated_at");
         }
-        self.record(&mut tx, caller, Event::new("settings.update", "institution", 1).changes(changes)).await?;
+        self.record(&mut tx, caller, Event::new("settings.update", "institution", 1).changes(changes))
+            .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -159,14 +164,17 @@ impl Services {
     pub async fn institution_set_logo(&self, caller: &Caller, bytes: &[u8]) -> ServiceResult<()> {
         self.require(caller, Capability::ManageSettings, "settings.logo").await?;
         if bytes.len() > LOGO_MAX_BYTES {
-            return Err(ServiceError::Invalid(Invalid(vec![FieldError::new("logo", "err-file-too-large").arg("max", "2 MiB")])));
+            return Err(ServiceError::Invalid(Invalid(vec![
+                FieldError::new("logo", "err-file-too-large").arg("max", "2 MiB"),
+            ])));
         }
         let mime = sniff_image(bytes).ok_or_else(|| ServiceError::invalid("logo", "err-image-type"))?;
         let mut tx = self.db().begin().await?;
         institution::get(&mut tx, self.now_us()).await?;
         institution::set_logo(&mut tx, bytes, mime, self.now_us()).await?;
         let changes = serde_json::json!({"logo": {"new": {"type": mime, "bytes": bytes.len()}}});
-        self.record(&mut tx, caller, Event::new("settings.logo", "institution", 1).changes(changes)).await?;
+        self.record(&mut tx, caller, Event::new("settings.logo", "institution", 1).changes(changes))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -235,7 +243,14 @@ impl Services {
         };
         let colegiado = text("colegiado", input.colegiado, before.colegiado.clone(), 30, false, &mut errs);
         let mpps = text("mpps", input.mpps, before.mpps.clone(), 30, false, &mut errs);
-        let room = text("consulting_room", input.consulting_room, before.consulting_room.clone(), 60, false, &mut errs);
+        let room = text(
+            "consulting_room",
+            input.consulting_room,
+            before.consulting_room.clone(),
+            60,
+            false,
+            &mut errs,
+        );
         let minutes = input.default_minutes.unwrap_or(before.default_minutes);
         if !(5..=480).contains(&minutes) {
             errs.push(FieldError::new("default_minutes", "err-range").arg("min", 5).arg("max", 480));
@@ -264,7 +279,12 @@ impl Services {
         let r = doctor::find(&mut tx, id).await?;
         let specialties = doctor::specialties_of(&mut tx, id).await?;
         let after = doctor_view(r, specialties);
-        self.record(&mut tx, caller, Event::new("doctor.update", "doctor", id).changes(diff(Some(&before), Some(&after)))).await?;
+        self.record(
+            &mut tx,
+            caller,
+            Event::new("doctor.update", "doctor", id).changes(diff(Some(&before), Some(&after))),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

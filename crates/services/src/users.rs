@@ -92,11 +92,17 @@ impl Services {
     pub async fn create_user_unchecked(&self, caller: Option<&Caller>, cmd: NewUserCmd, must_change: bool) -> ServiceResult<UserView> {
         let mut errs = Invalid::default();
         let username = Username::parse(&cmd.username).map_err(|e| errs.push(e)).ok();
-        let full_name = FullName::parse(if cmd.full_name.trim().is_empty() { &cmd.username } else { &cmd.full_name })
-            .map_err(|e| errs.push(e))
-            .ok();
+        let full_name = FullName::parse(if cmd.full_name.trim().is_empty() {
+            &cmd.username
+        } else {
+            &cmd.full_name
+        })
+        .map_err(|e| errs.push(e))
+        .ok();
         let roles = parse_roles(&cmd.roles, &mut errs);
-        let name_for_check = username.as_ref().map_or(cmd.username.trim().to_lowercase(), |u| u.as_str().to_owned());
+        let name_for_check = username
+            .as_ref()
+            .map_or(cmd.username.trim().to_lowercase(), |u| u.as_str().to_owned());
         if let Err(e) = validate_password(&cmd.password, &name_for_check) {
             errs.push(e);
         }
@@ -116,7 +122,16 @@ impl Services {
         };
         let hash = hash_password(&cmd.password).await?;
         let mut tx = self.db().begin().await?;
-        let id = create_user_tx(&mut tx, username.as_str(), full_name.as_str(), &hash, must_change, &roles, self.now_us()).await?;
+        let id = create_user_tx(
+            &mut tx,
+            username.as_str(),
+            full_name.as_str(),
+            &hash,
+            must_change,
+            &roles,
+            self.now_us(),
+        )
+        .await?;
         if let Some(l) = lang {
             user::set_profile(&mut tx, id, full_name.as_str(), Some(l.as_str()), self.now_us()).await?;
         }
@@ -143,14 +158,17 @@ impl Services {
         errs.into_result()?;
         let mut tx = self.db().begin().await?;
         let before = user::find(&mut tx, id).await?;
-        if before.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) && before.row.active
+        if before.roles.contains(&Role::Admin)
+            && !roles.contains(&Role::Admin)
+            && before.row.active
             && user::count_active_with_role(&mut tx, Role::Admin).await? <= 1
         {
             return Err(ServiceError::conflict("err-last-admin"));
         }
         user::set_roles(&mut tx, id, &roles).await?;
         let changes = json!({"roles": {"old": before.roles, "new": roles}});
-        self.record(&mut tx, caller, Event::new("user.role_change", "user", id).changes(changes).high()).await?;
+        self.record(&mut tx, caller, Event::new("user.role_change", "user", id).changes(changes).high())
+            .await?;
         let u = user::find(&mut tx, id).await?;
         tx.commit().await?;
         Ok(u.into())
@@ -173,7 +191,8 @@ impl Services {
         user::set_active(&mut tx, id, active, self.now_us()).await?;
         let changes = json!({"active": {"old": before.row.active, "new": active}});
         let action = if active { "user.enable" } else { "user.disable" };
-        self.record(&mut tx, caller, Event::new(action, "user", id).changes(changes)).await?;
+        self.record(&mut tx, caller, Event::new(action, "user", id).changes(changes))
+            .await?;
         let u = user::find(&mut tx, id).await?;
         tx.commit().await?;
         Ok(u.into())
@@ -220,8 +239,13 @@ impl Services {
         }
         session::revoke_all_for_user(&mut tx, id, self.now_us()).await?;
         user::set_active(&mut tx, id, false, self.now_us()).await?;
-        self.record_system(&mut tx, None, Event::new("user.disable", "user", id).changes(json!({"active": {"old": before.row.active, "new": false}})), "success")
-            .await?;
+        self.record_system(
+            &mut tx,
+            None,
+            Event::new("user.disable", "user", id).changes(json!({"active": {"old": before.row.active, "new": false}})),
+            "success",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -217,7 +217,9 @@ fn transition(status: &str, event: AppointmentEvent) -> ServiceResult<Appointmen
 
 /// `V12345678` → `V-12.345.678` for screens.
 fn cedula_display(c: &str) -> String {
-    medops_domain::cedula::Cedula::parse(c).map(|c| c.display()).unwrap_or_else(|_| c.to_owned())
+    medops_domain::cedula::Cedula::parse(c)
+        .map(|c| c.display())
+        .unwrap_or_else(|_| c.to_owned())
 }
 
 fn closed() -> ServiceError {

@@ -76,7 +76,11 @@ const COLUMNS: &str = "seq, at, actor_id, actor_username, actor_roles, action, e
 /// Appends one event inside `tx`, chaining it to the current head. Returns its seq.
 pub async fn append(tx: &mut Tx, e: &NewEvent) -> Result<i64> {
     if let Tx::Pg(t) = tx {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(CHAIN_LOCK).execute(&mut **t).await.db()?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHAIN_LOCK)
+            .execute(&mut **t)
+            .await
+            .db()?;
     }
     let head: Option<(i64, String)> = with_tx!(tx, c => sqlx::query_as("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *c).await.db())?;
@@ -133,7 +137,13 @@ pub async fn list(tx: &mut Tx, f: &Filter, limit: i64, offset: i64) -> Result<(V
         AND ($6 IS NULL OR outcome = $6)
         AND ($7 IS NULL OR at >= $7)
         AND ($8 IS NULL OR at < $8)";
-    let action = f.action.as_ref().map(|a| if a.ends_with('*') { format!("{}%", a.trim_end_matches('*')) } else { a.clone() });
+    let action = f.action.as_ref().map(|a| {
+        if a.ends_with('*') {
+            format!("{}%", a.trim_end_matches('*'))
+        } else {
+            a.clone()
+        }
+    });
     let rows_sql = format!("SELECT {COLUMNS} FROM audit_event {WHERE} ORDER BY seq DESC LIMIT $9 OFFSET $10");
     let count_sql = format!("SELECT COUNT(*) FROM audit_event {WHERE}");
     with_tx!(tx, c => {

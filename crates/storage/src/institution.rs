@@ -19,7 +19,8 @@ pub struct InstitutionRow {
     pub updated_at: i64,
 }
 
-const COLS: &str = "name, legal_name, rif, address, phone, email, footer, paper_size, chart_access, base_currency, logo_mime, is_demo, updated_at";
+const COLS: &str =
+    "name, legal_name, rif, address, phone, email, footer, paper_size, chart_access, base_currency, logo_mime, is_demo, updated_at";
 
 /// The settings; a fresh database gets a default row on first read.
 pub async fn get(tx: &mut Tx, now: i64) -> Result<InstitutionRow> {

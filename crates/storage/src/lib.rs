@@ -128,9 +128,12 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(15))
                 .foreign_keys(true)
-                .pragma("cache_size", "-2000");
+                .pragma("cache_size", "-2000")
+                // Each pooled connection keeps its prepared statements; a small cache keeps idle memory low.
+                .statement_cache_capacity(32);
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                // SQLite serialises writers anyway; four readers keep two cores busy.
+                .max_connections(4)
                 .min_connections(1)
                 .connect_with(opts)
                 .await

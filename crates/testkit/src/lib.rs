@@ -62,7 +62,9 @@ macro_rules! db_test {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some($app) = $crate::TestApp::spawn_pg().await else { return };
+                let Some($app) = $crate::TestApp::spawn_pg().await else {
+                    return;
+                };
                 $body
             }
         }
@@ -90,9 +92,14 @@ impl TestApp {
             Backend::Postgres => {
                 let url = std::env::var(PG_ENV).unwrap();
                 let schema = format!("medops_t_{}_{}_{}", std::process::id(), n, rand::random::<u32>());
-                let admin = Db::connect(&url).await.unwrap_or_else(|e| panic!("PostgreSQL at {PG_ENV} unreachable: {e}"));
+                let admin = Db::connect(&url)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {PG_ENV} unreachable: {e}"));
                 if let Db::Pg(p) = &admin {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(p).await.unwrap();
+                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                        .execute(p)
+                        .await
+                        .unwrap();
                 }
                 admin.close().await;
                 (Db::connect_in_schema(&url, Some(&schema)).await.unwrap(), url, Some(schema), None)
@@ -105,10 +112,23 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
+                .unwrap();
         });
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { addr, services, client, backend, database_url: url, schema, _dir: dir }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            addr,
+            services,
+            client,
+            backend,
+            database_url: url,
+            schema,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -126,11 +146,21 @@ impl TestApp {
         };
         let u = self.services.create_user_unchecked(None, cmd, false).await.unwrap();
         let token = self.login(username, PASSWORD).await;
-        TestUser { id: u.id, username: username.into(), token }
+        TestUser {
+            id: u.id,
+            username: username.into(),
+            token,
+        }
     }
 
     pub async fn login(&self, username: &str, password: &str) -> String {
-        let (st, body) = self.post(None, "/api/v1/auth/login", &serde_json::json!({"username": username, "password": password})).await;
+        let (st, body) = self
+            .post(
+                None,
+                "/api/v1/auth/login",
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
         assert_eq!(st, StatusCode::OK, "login of {username} failed: {body}");
         body["token"].as_str().unwrap().to_owned()
     }
@@ -152,7 +182,14 @@ impl TestApp {
     }
 
     /// Sends a request; returns the status and the JSON body (`Null` when empty or not JSON).
-    pub async fn send(&self, method: reqwest::Method, token: Option<&str>, path: &str, body: Option<&Value>, lang: Option<&str>) -> (StatusCode, Value) {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: Option<&str>,
+        path: &str,
+        body: Option<&Value>,
+        lang: Option<&str>,
+    ) -> (StatusCode, Value) {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -206,7 +243,11 @@ impl TestApp {
 
     /// A browser-like client that keeps cookies (for page and CSRF tests).
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 }
 
@@ -216,7 +257,10 @@ pub fn shared_icd11_txt() -> Option<std::path::PathBuf> {
     if p.is_file() {
         Some(p)
     } else {
-        eprintln!("SKIPPED: {} not found (the ICD-11 .txt twin lives in ../shared/data/icd11/)", p.display());
+        eprintln!(
+            "SKIPPED: {} not found (the ICD-11 .txt twin lives in ../shared/data/icd11/)",
+            p.display()
+        );
         None
     }
 }

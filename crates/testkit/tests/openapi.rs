@@ -46,9 +46,20 @@ async fn openapi_lists_every_route_with_schemas() {
     for (method, path) in expected {
         let op = &doc["paths"][path][method];
         assert!(op.is_object(), "{method} {path} missing from the OpenAPI document");
-        assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+        assert!(
+            op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+            "{method} {path} has no responses"
+        );
     }
-    for schema in ["ErrorBody", "LoginRequest", "LoginResponse", "PatientView", "AppointmentView", "ConsultationView", "Icd11Item"] {
+    for schema in [
+        "ErrorBody",
+        "LoginRequest",
+        "LoginResponse",
+        "PatientView",
+        "AppointmentView",
+        "ConsultationView",
+        "Icd11Item",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
 }

@@ -35,11 +35,24 @@ async fn fixture(app: &TestApp) -> Fixture {
     let recep = users[3].1.token.clone();
     let patient_id = patient(app, &recep, 0).await;
     let other = patient(app, &recep, 1).await;
-    let (st, a) = app.post(Some(&recep), "/api/v1/waiting-room/walk-ins", &json!({"patient_id": other, "doctor_id": doctor.id})).await;
+    let (st, a) = app
+        .post(
+            Some(&recep),
+            "/api/v1/waiting-room/walk-ins",
+            &json!({"patient_id": other, "doctor_id": doctor.id}),
+        )
+        .await;
     assert_eq!(st, StatusCode::CREATED, "{a}");
-    let (st, s) = app.post(Some(&doctor.token), &format!("/api/v1/appointments/{}/start", a["id"]), &json!({})).await;
+    let (st, s) = app
+        .post(Some(&doctor.token), &format!("/api/v1/appointments/{}/start", a["id"]), &json!({}))
+        .await;
     assert_eq!(st, StatusCode::OK, "{s}");
-    Fixture { users, doctor_id: doctor.id, patient_id, consultation_id: s["consultation_id"].as_i64().unwrap() }
+    Fixture {
+        users,
+        doctor_id: doctor.id,
+        patient_id,
+        consultation_id: s["consultation_id"].as_i64().unwrap(),
+    }
 }
 
 /// (method, path, body, roles allowed, success status)
@@ -49,13 +62,43 @@ fn table(f: &Fixture, n: usize) -> Vec<(Method, String, Value, Vec<Role>, Status
     let c = f.consultation_id;
     vec![
         (Method::GET, "/api/v1/users".into(), Value::Null, vec![Admin], StatusCode::OK),
-        (Method::POST, "/api/v1/users".into(), json!({"username": format!("nuevo{n}"), "password": "una-clave-larga", "roles": ["nurse"]}), vec![Admin], StatusCode::CREATED),
-        (Method::GET, "/api/v1/settings/institution".into(), Value::Null, ALL.to_vec(), StatusCode::OK),
-        (Method::PUT, "/api/v1/settings/institution".into(), json!({"phone": "0212-555.00.00"}), vec![Admin], StatusCode::OK),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            json!({"username": format!("nuevo{n}"), "password": "una-clave-larga", "roles": ["nurse"]}),
+            vec![Admin],
+            StatusCode::CREATED,
+        ),
+        (
+            Method::GET,
+            "/api/v1/settings/institution".into(),
+            Value::Null,
+            ALL.to_vec(),
+            StatusCode::OK,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/institution".into(),
+            json!({"phone": "0212-555.00.00"}),
+            vec![Admin],
+            StatusCode::OK,
+        ),
         (Method::GET, "/api/v1/doctors".into(), Value::Null, ALL.to_vec(), StatusCode::OK),
-        (Method::GET, format!("/api/v1/doctors/{}", f.doctor_id), Value::Null, ALL.to_vec(), StatusCode::OK),
+        (
+            Method::GET,
+            format!("/api/v1/doctors/{}", f.doctor_id),
+            Value::Null,
+            ALL.to_vec(),
+            StatusCode::OK,
+        ),
         (Method::GET, "/api/v1/audit".into(), Value::Null, vec![Admin], StatusCode::OK),
-        (Method::GET, "/api/v1/patients?q=prueba".into(), Value::Null, ALL.to_vec(), StatusCode::OK),
+        (
+            Method::GET,
+            "/api/v1/patients?q=prueba".into(),
+            Value::Null,
+            ALL.to_vec(),
+            StatusCode::OK,
+        ),
         (
             Method::POST,
             "/api/v1/patients".into(),
@@ -63,14 +106,56 @@ fn table(f: &Fixture, n: usize) -> Vec<(Method, String, Value, Vec<Role>, Status
             vec![Admin, Doctor, Nurse, Receptionist],
             StatusCode::CREATED,
         ),
-        (Method::GET, format!("/api/v1/patients/{p}"), Value::Null, ALL.to_vec(), StatusCode::OK),
-        (Method::PATCH, format!("/api/v1/patients/{p}"), json!({"occupation": format!("Oficio {n}")}), vec![Admin, Doctor, Nurse, Receptionist], StatusCode::OK),
-        (Method::GET, "/api/v1/icd11/search?q=chol".into(), Value::Null, ALL.to_vec(), StatusCode::OK),
+        (
+            Method::GET,
+            format!("/api/v1/patients/{p}"),
+            Value::Null,
+            ALL.to_vec(),
+            StatusCode::OK,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/patients/{p}"),
+            json!({"occupation": format!("Oficio {n}")}),
+            vec![Admin, Doctor, Nurse, Receptionist],
+            StatusCode::OK,
+        ),
+        (
+            Method::GET,
+            "/api/v1/icd11/search?q=chol".into(),
+            Value::Null,
+            ALL.to_vec(),
+            StatusCode::OK,
+        ),
         (Method::GET, "/api/v1/icd11/1A00".into(), Value::Null, ALL.to_vec(), StatusCode::OK),
-        (Method::GET, "/api/v1/waiting-room".into(), Value::Null, ALL.to_vec(), StatusCode::OK),
-        (Method::GET, format!("/api/v1/consultations/{c}"), Value::Null, vec![Doctor, Nurse], StatusCode::OK),
-        (Method::PUT, format!("/api/v1/consultations/{c}/note"), json!({"subjective": format!("s{n}"), "objective": "", "assessment": "", "plan": ""}), vec![Doctor], StatusCode::OK),
-        (Method::POST, format!("/api/v1/consultations/{c}/diagnoses"), json!({"code": "1A00", "primary": false, "certainty": "presumptive"}), vec![Doctor], StatusCode::CREATED),
+        (
+            Method::GET,
+            "/api/v1/waiting-room".into(),
+            Value::Null,
+            ALL.to_vec(),
+            StatusCode::OK,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/consultations/{c}"),
+            Value::Null,
+            vec![Doctor, Nurse],
+            StatusCode::OK,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/consultations/{c}/note"),
+            json!({"subjective": format!("s{n}"), "objective": "", "assessment": "", "plan": ""}),
+            vec![Doctor],
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/consultations/{c}/diagnoses"),
+            json!({"code": "1A00", "primary": false, "certainty": "presumptive"}),
+            vec![Doctor],
+            StatusCode::CREATED,
+        ),
     ]
 }
 

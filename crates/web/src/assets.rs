@@ -18,5 +18,8 @@ pub fn router() -> Router<AppState> {
 }
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+    (
+        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
 }

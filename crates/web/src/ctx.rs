@@ -50,7 +50,11 @@ fn is_api(path: &str) -> bool {
 
 /// Reads `_csrf` from a query string or an urlencoded body.
 fn form_field(raw: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// Outermost middleware: builds the request context and renders pending errors.
@@ -62,7 +66,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             rand::RngCore::fill_bytes(&mut rand::rng(), &mut b);
             hex::encode(b)
         },
-        ip: parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default(),
+        ip: parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default(),
         user_agent: parts
             .headers
             .get(header::USER_AGENT)
@@ -83,13 +91,22 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         Some(t) if !t.is_empty() => state.services.authenticate(&t).await.ok(),
         _ => None,
     };
-    let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
+    let accept = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language);
     let chosen = cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse);
     let user_lang = actor.as_ref().and_then(|a| a.lang);
     let default = state.services.config().default_lang;
     // API clients: Accept-Language, then the user's, then the clinic's. The UI (pages, and the
     // API calls its scripts make with the session cookie): the user's choice first.
-    let lang = if api && !via_cookie { accept.or(user_lang) } else { user_lang.or(chosen) }.unwrap_or(default);
+    let lang = if api && !via_cookie {
+        accept.or(user_lang)
+    } else {
+        user_lang.or(chosen)
+    }
+    .unwrap_or(default);
     let tr = Tr(lang);
 
     let mut body = body;
@@ -117,7 +134,13 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
                 return render_csrf(api, tr);
             }
         }
-        parts.extensions.insert(Ctx { caller: Caller { actor: actor.clone(), meta: meta.clone() }, lang });
+        parts.extensions.insert(Ctx {
+            caller: Caller {
+                actor: actor.clone(),
+                meta: meta.clone(),
+            },
+            lang,
+        });
     }
     parts.extensions.insert(meta.clone());
     parts.extensions.insert(ReqLang(lang));
@@ -128,7 +151,12 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 fn render_csrf(api: bool, tr: Tr) -> Response {
     if api {
         let body = crate::error::ErrorBody {
-            error: crate::error::ErrorDetail { code: "csrf".into(), message: tr.t("err-csrf"), fields: Default::default(), request_id: None },
+            error: crate::error::ErrorDetail {
+                code: "csrf".into(),
+                message: tr.t("err-csrf"),
+                fields: Default::default(),
+                request_id: None,
+            },
         };
         (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
     } else {
@@ -146,7 +174,11 @@ fn finish(mut res: Response, api: bool, tr: Tr, request_id: &str) -> Response {
         }
         return out;
     }
-    let is_json = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
     let bare = res.headers().get(header::CONTENT_TYPE).is_none();
     if !api && bare && res.status() == StatusCode::NOT_FOUND {
         return (StatusCode::NOT_FOUND, Html(crate::pages::error_page(tr, &tr.t("error-not-found")))).into_response();
@@ -158,7 +190,9 @@ fn finish(mut res: Response, api: bool, tr: Tr, request_id: &str) -> Response {
             StatusCode::METHOD_NOT_ALLOWED => ServiceError::BadRequest { key: "err-method" },
             StatusCode::PAYLOAD_TOO_LARGE | StatusCode::URI_TOO_LONG => ServiceError::BadRequest { key: "err-too-large" },
             StatusCode::BAD_REQUEST => ServiceError::BadRequest { key: "err-malformed" },
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ServiceError::BadRequest { key: "err-unsupported-media" },
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ServiceError::BadRequest {
+                key: "err-unsupported-media",
+            },
             _ => return res,
         };
         let status = res.status();
@@ -196,7 +230,11 @@ pub async fn require_api_auth(req: Request, next: Next) -> Response {
     match req.extensions().get::<Ctx>() {
         None => ApiError(ServiceError::Unauthenticated).into_response(),
         Some(c) if c.caller.actor.must_change_password && !req.uri().path().starts_with("/api/v1/auth/") => {
-            ApiError(ServiceError::Conflict { key: "err-password-change-required", args: vec![] }).into_response()
+            ApiError(ServiceError::Conflict {
+                key: "err-password-change-required",
+                args: vec![],
+            })
+            .into_response()
         }
         Some(_) => next.run(req).await,
     }
@@ -221,7 +259,11 @@ pub async fn require_page_auth(req: Request, next: Next) -> Response {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or(ApiError(ServiceError::Unauthenticated))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(ApiError(ServiceError::Unauthenticated))
     }
 }
 
@@ -262,7 +304,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 let text = e.body_text();
                 let detail = text.rsplit_once("target type: ").map(|(_, d)| d).unwrap_or(&text);
                 let field = detail.split(": ").next().filter(|f| !f.contains(' ')).unwrap_or("body");
-                let key = if detail.contains("missing field") { "err-required" } else { "err-type" };
+                let key = if detail.contains("missing field") {
+                    "err-required"
+                } else {
+                    "err-type"
+                };
                 let field = if key == "err-required" {
                     detail.split('`').nth(1).unwrap_or(field).to_owned()
                 } else {

@@ -67,7 +67,14 @@ pub fn body_of(e: &ServiceError, tr: Tr, request_id: &str) -> ErrorBody {
         ServiceError::Internal(_) => ("internal", tr.t1("err-internal", "id", request_id)),
     };
     let request_id = matches!(e, ServiceError::Internal(_)).then(|| request_id.to_owned());
-    ErrorBody { error: ErrorDetail { code: code.to_owned(), message, fields, request_id } }
+    ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message,
+            fields,
+            request_id,
+        },
+    }
 }
 
 /// Marker put in a response's extensions so the error renderer can translate it.

@@ -93,7 +93,10 @@ mod tests {
         let (es, en) = (keys("es"), keys("en"));
         let only_es: Vec<_> = es.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&es).collect();
-        assert!(only_es.is_empty() && only_en.is_empty(), "only es: {only_es:?}; only en: {only_en:?}");
+        assert!(
+            only_es.is_empty() && only_en.is_empty(),
+            "only es: {only_es:?}; only en: {only_en:?}"
+        );
         assert!(es.len() > 10);
     }
 

@@ -111,8 +111,7 @@ struct Strings {
 impl Strings {
     fn push(&mut self, s: &str) {
         self.text.push_str(s);
-        self.ends
-            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
     }
     fn get(&self, i: usize) -> &str {
         let start = if i == 0 {
@@ -162,12 +161,7 @@ impl Icd11Index {
 
         for (i, e) in entries.into_iter().enumerate() {
             let pos = u32::try_from(i).unwrap_or(u32::MAX);
-            let code = e
-                .code
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or("")
-                .to_ascii_uppercase();
+            let code = e.code.as_deref().map(str::trim).unwrap_or("").to_ascii_uppercase();
             ix.codes.push(&code);
             ix.titles.push(&e.title);
             let next = u16::try_from(chapter_ids.len()).unwrap_or(u16::MAX);
@@ -195,27 +189,17 @@ impl Icd11Index {
 
         let mut vocab: Vec<(String, Vec<u32>)> = word_postings.into_iter().collect();
         vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        ix.postings
-            .reserve_exact(vocab.iter().map(|(_, p)| p.len()).sum());
+        ix.postings.reserve_exact(vocab.iter().map(|(_, p)| p.len()).sum());
         ix.posting_ends.reserve_exact(vocab.len());
         for (w, list) in vocab {
             ix.vocab.push(&w);
             ix.postings.extend_from_slice(&list);
-            ix.posting_ends
-                .push(u32::try_from(ix.postings.len()).unwrap_or(u32::MAX));
+            ix.posting_ends.push(u32::try_from(ix.postings.len()).unwrap_or(u32::MAX));
         }
 
         let n = ix.meta.len();
-        let mut by_code: Vec<u32> = (0..n)
-            .filter(|&i| !ix.codes.get(i).is_empty())
-            .map(to_u32)
-            .collect();
-        by_code.sort_by(|&a, &b| {
-            ix.codes
-                .get(a as usize)
-                .cmp(ix.codes.get(b as usize))
-                .then(a.cmp(&b))
-        });
+        let mut by_code: Vec<u32> = (0..n).filter(|&i| !ix.codes.get(i).is_empty()).map(to_u32).collect();
+        by_code.sort_by(|&a, &b| ix.codes.get(a as usize).cmp(ix.codes.get(b as usize)).then(a.cmp(&b)));
         ix.by_code = by_code;
 
         let mut order: Vec<u32> = (0..n).map(to_u32).collect();
@@ -283,11 +267,7 @@ impl Icd11Index {
                 .iter()
                 .map(|c| c.len() + std::mem::size_of::<Box<str>>())
                 .sum::<usize>()
-            + (self.by_code.capacity()
-                + self.title_order.capacity()
-                + self.postings.capacity()
-                + self.posting_ends.capacity())
-                * 4
+            + (self.by_code.capacity() + self.title_order.capacity() + self.postings.capacity() + self.posting_ends.capacity()) * 4
     }
 
     /// Best `limit` hits for `query`, best first (see the module docs for the order).
@@ -307,11 +287,7 @@ impl Icd11Index {
 
     /// Tiers 1 and 2: a single token made of code characters.
     fn search_codes(&self, query: &str, limit: usize, hits: &mut Vec<SearchHit>) {
-        if query.len() > MAX_CODE_QUERY
-            || !query
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.')
-        {
+        if query.len() > MAX_CODE_QUERY || !query.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
             return;
         }
         let q = query.to_ascii_uppercase();
@@ -338,12 +314,7 @@ impl Icd11Index {
         let mut keyed: Vec<(u64, u32)> = rest
             .iter()
             .enumerate()
-            .map(|(pos, &e)| {
-                (
-                    (self.codes.get(e as usize).len() as u64) << 32 | pos as u64,
-                    e,
-                )
-            })
+            .map(|(pos, &e)| ((self.codes.get(e as usize).len() as u64) << 32 | pos as u64, e))
             .collect();
         take_best(&mut keyed, room);
         hits.extend(keyed.iter().map(|&(_, e)| SearchHit {
@@ -370,16 +341,8 @@ impl Icd11Index {
         for (wi, w) in qwords.iter().enumerate() {
             let mark = u8::try_from(wi + 1).unwrap_or(u8::MAX);
             let (lo, hi) = self.word_prefix_range(w);
-            let start = if lo == 0 {
-                0
-            } else {
-                self.posting_ends[lo - 1] as usize
-            };
-            let end = if hi == 0 {
-                0
-            } else {
-                self.posting_ends[hi - 1] as usize
-            };
+            let start = if lo == 0 { 0 } else { self.posting_ends[lo - 1] as usize };
+            let end = if hi == 0 { 0 } else { self.posting_ends[hi - 1] as usize };
             for &e in &self.postings[start..end] {
                 let e = e as usize;
                 if stamp[e] != mark {
@@ -420,10 +383,7 @@ impl Icd11Index {
                     of,
                 }
             };
-            SearchHit {
-                entity: e as usize,
-                rank,
-            }
+            SearchHit { entity: e as usize, rank }
         }));
     }
 
@@ -480,14 +440,7 @@ mod tests {
     use super::*;
     use crate::icd11::{NO_CODE_ASSIGNED, is_selectable};
 
-    fn entry(
-        id: i64,
-        code: &str,
-        title: &str,
-        kind: ClassKind,
-        chapter: &str,
-        leaf: bool,
-    ) -> IndexEntry {
+    fn entry(id: i64, code: &str, title: &str, kind: ClassKind, chapter: &str, leaf: bool) -> IndexEntry {
         let code = (!code.is_empty() && code != NO_CODE_ASSIGNED).then(|| code.to_string());
         IndexEntry {
             id,
@@ -504,22 +457,8 @@ mod tests {
     fn sample() -> Icd11Index {
         use ClassKind::*;
         Icd11Index::new(vec![
-            entry(
-                1,
-                "",
-                "Certain infectious or parasitic diseases",
-                Chapter,
-                "01",
-                false,
-            ),
-            entry(
-                2,
-                "",
-                "Bacterial foodborne intoxications",
-                Block,
-                "01",
-                false,
-            ),
+            entry(1, "", "Certain infectious or parasitic diseases", Chapter, "01", false),
+            entry(2, "", "Bacterial foodborne intoxications", Block, "01", false),
             entry(
                 3,
                 NO_CODE_ASSIGNED,
@@ -529,68 +468,19 @@ mod tests {
                 true,
             ),
             entry(4, "1A11", "Botulism", Category, "01", false),
-            entry(
-                5,
-                "1A11.0",
-                "Foodborne intoxication by botulinum toxin",
-                Category,
-                "01",
-                true,
-            ),
+            entry(5, "1A11.0", "Foodborne intoxication by botulinum toxin", Category, "01", true),
             entry(6, "1A11.Z", "Botulism, unspecified", Category, "01", true),
-            entry(
-                7,
-                "1A1Y",
-                "Other specified bacterial foodborne intoxications",
-                Category,
-                "01",
-                true,
-            ),
+            entry(7, "1A1Y", "Other specified bacterial foodborne intoxications", Category, "01", true),
             entry(8, "1A00", "Cholera", Category, "01", true),
             entry(9, "", "Diabetes mellitus", Block, "05", false),
             entry(10, "5A10", "Type 1 diabetes mellitus", Category, "05", true),
             entry(11, "5A11", "Type 2 diabetes mellitus", Category, "05", true),
-            entry(
-                12,
-                "5A14",
-                "Diabetes mellitus, type unspecified",
-                Category,
-                "05",
-                true,
-            ),
-            entry(
-                13,
-                "",
-                "Diseases of the circulatory system",
-                Chapter,
-                "11",
-                false,
-            ),
+            entry(12, "5A14", "Diabetes mellitus, type unspecified", Category, "05", true),
+            entry(13, "", "Diseases of the circulatory system", Chapter, "11", false),
             entry(14, "BA00", "Essential hypertension", Category, "11", false),
-            entry(
-                15,
-                "BA00.Z",
-                "Essential hypertension, unspecified",
-                Category,
-                "11",
-                true,
-            ),
-            entry(
-                16,
-                "BA01",
-                "Hypertensive heart disease",
-                Category,
-                "11",
-                false,
-            ),
-            entry(
-                17,
-                "BA0Z",
-                "Hypertensive disease, unspecified",
-                Category,
-                "11",
-                true,
-            ),
+            entry(15, "BA00.Z", "Essential hypertension, unspecified", Category, "11", true),
+            entry(16, "BA01", "Hypertensive heart disease", Category, "11", false),
+            entry(17, "BA0Z", "Hypertensive disease, unspecified", Category, "11", true),
             entry(18, "8A00", "Parkinsonism", Category, "08", false),
             entry(19, "8B10", "Ménière disease", Category, "08", true),
             entry(20, "XS8H", "Mild", Category, "X", true),
@@ -602,21 +492,12 @@ mod tests {
                 "X",
                 false,
             ),
-            entry(
-                22,
-                "6D80",
-                "Dementia due to Alzheimer’s disease",
-                Category,
-                "06",
-                true,
-            ),
+            entry(22, "6D80", "Dementia due to Alzheimer’s disease", Category, "06", true),
         ])
     }
 
     fn ids(ix: &Icd11Index, hits: &[SearchHit]) -> Vec<i64> {
-        hits.iter()
-            .map(|h| ix.entry(h.entity).unwrap().id)
-            .collect()
+        hits.iter().map(|h| ix.entry(h.entity).unwrap().id).collect()
     }
 
     #[test]
@@ -641,18 +522,12 @@ mod tests {
 
         // Code prefix: shorter codes first, then code order.
         let hits = ix.search("BA0", 10);
-        let codes: Vec<_> = hits
-            .iter()
-            .map(|h| ix.entry(h.entity).unwrap().code.unwrap())
-            .collect();
+        let codes: Vec<_> = hits.iter().map(|h| ix.entry(h.entity).unwrap().code.unwrap()).collect();
         assert_eq!(codes, ["BA00", "BA01", "BA0Z", "BA00.Z"]);
         assert!(hits.iter().all(|h| h.rank == MatchRank::CodePrefix));
 
         let hits = ix.search("1a1", 10);
-        let codes: Vec<_> = hits
-            .iter()
-            .map(|h| ix.entry(h.entity).unwrap().code.unwrap())
-            .collect();
+        let codes: Vec<_> = hits.iter().map(|h| ix.entry(h.entity).unwrap().code.unwrap()).collect();
         assert_eq!(codes, ["1A11", "1A1Y", "1A11.0", "1A11.Z"]);
         assert_eq!(ix.search("1A1", 2).len(), 2);
     }
@@ -673,21 +548,12 @@ mod tests {
     #[test]
     fn word_prefixes_any_order_accents() {
         let ix = sample();
-        for q in [
-            "diab mell",
-            "mell diab",
-            "DIABÉTES",
-            "diabétes mellitus",
-            "  Diabetes   Mellitus ",
-        ] {
+        for q in ["diab mell", "mell diab", "DIABÉTES", "diabétes mellitus", "  Diabetes   Mellitus "] {
             let hits = ix.search(q, 10);
             let got = ids(&ix, &hits);
             // Shortest title first (the block), then leaf categories by title length.
             assert_eq!(&got[..4], [9, 10, 11, 12], "query {q:?}");
-            assert!(
-                hits[..4].iter().all(|h| h.rank == MatchRank::AllWords),
-                "{q}: {hits:?}"
-            );
+            assert!(hits[..4].iter().all(|h| h.rank == MatchRank::AllWords), "{q}: {hits:?}");
         }
         assert_eq!(ids(&ix, &ix.search("meniere", 5)), [19]);
         assert_eq!(ids(&ix, &ix.search("alzheimer's", 5)), [22]);
@@ -751,9 +617,7 @@ mod tests {
         let v = ix.entry(vibrio[0].entity).unwrap();
         assert_eq!(v.code, None);
         assert!(!v.selectable, "_NOCODEASSIGNED");
-        let block = ix
-            .entry(ix.search("bacterial foodborne", 5)[0].entity)
-            .unwrap();
+        let block = ix.entry(ix.search("bacterial foodborne", 5)[0].entity).unwrap();
         assert_eq!(block.class_kind, ClassKind::Block);
         assert!(!block.selectable);
         assert_eq!(block.chapter_no, "01");

@@ -33,14 +33,24 @@ pub struct AuditQuery {
 }
 
 /// Parses a bound of the time filter in the clinic's zone.
-pub fn parse_bound(raw: Option<&str>, tz: &jiff::tz::TimeZone, end: bool, field: &str) -> Result<Option<i64>, medops_services::ServiceError> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+pub fn parse_bound(
+    raw: Option<&str>,
+    tz: &jiff::tz::TimeZone,
+    end: bool,
+    field: &str,
+) -> Result<Option<i64>, medops_services::ServiceError> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
     if let Ok(ts) = raw.parse::<jiff::Timestamp>() {
         return Ok(Some(ts.as_microsecond()));
     }
     let date: jiff::civil::Date = raw.parse().map_err(|_| medops_services::ServiceError::invalid(field, "err-type"))?;
     let day = if end { date.tomorrow().unwrap_or(date) } else { date };
-    let ts = day.to_zoned(tz.clone()).map_err(|_| medops_services::ServiceError::invalid(field, "err-type"))?.timestamp();
+    let ts = day
+        .to_zoned(tz.clone())
+        .map_err(|_| medops_services::ServiceError::invalid(field, "err-type"))?
+        .timestamp();
     Ok(Some(ts.as_microsecond()))
 }
 
@@ -68,7 +78,12 @@ async fn list_audit(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<A
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(50).clamp(1, 100);
     let (items, total) = s.services.audit_list(&ctx.caller, &f, page, per_page).await?;
-    Ok(Json(Page { items, total, page, per_page }))
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {

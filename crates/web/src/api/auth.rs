@@ -1,8 +1,8 @@
 //! Login, logout, own password and profile.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use medops_domain::Lang;
 use medops_services::auth::{SessionKind, UserSummary};
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,12 @@ pub struct UserOut {
 
 impl From<UserSummary> for UserOut {
     fn from(u: UserSummary) -> Self {
-        UserOut { id: u.id, username: u.username, full_name: u.full_name, roles: u.roles }
+        UserOut {
+            id: u.id,
+            username: u.username,
+            full_name: u.full_name,
+            roles: u.roles,
+        }
     }
 }
 
@@ -72,9 +77,18 @@ pub struct MeUpdate {
 /// Log in with username and password; returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(s): State<AppState>, RequestMetaX(meta): RequestMetaX, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
+async fn login(
+    State(s): State<AppState>,
+    RequestMetaX(meta): RequestMetaX,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
     let out = s.services.login(&req.username, &req.password, SessionKind::Api, &meta).await?;
-    Ok(Json(LoginResponse { token: out.token, expires_at: out.expires_at, user: out.user.into(), must_change_password: out.must_change_password }))
+    Ok(Json(LoginResponse {
+        token: out.token,
+        expires_at: out.expires_at,
+        user: out.user.into(),
+        must_change_password: out.must_change_password,
+    }))
 }
 
 /// Revoke the current token.
@@ -88,7 +102,9 @@ async fn logout(State(s): State<AppState>, ctx: Ctx) -> ApiResult<StatusCode> {
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordRequest,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 async fn change_password(State(s): State<AppState>, ctx: Ctx, ApiJson(req): ApiJson<PasswordRequest>) -> ApiResult<StatusCode> {
-    s.services.change_password(&ctx.caller, &req.current_password, &req.new_password).await?;
+    s.services
+        .change_password(&ctx.caller, &req.current_password, &req.new_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -119,5 +135,8 @@ pub fn public() -> OpenApiRouter<AppState> {
 }
 
 pub fn protected() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(logout)).routes(routes!(change_password)).routes(routes!(me, update_me))
+    OpenApiRouter::new()
+        .routes(routes!(logout))
+        .routes(routes!(change_password))
+        .routes(routes!(me, update_me))
 }

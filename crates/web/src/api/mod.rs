@@ -32,7 +32,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -71,5 +74,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(icd11::routes())
         .merge(visits::routes())
         .route_layer(from_fn(require_api_auth));
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(auth::public()).merge(protected)
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::public())
+        .merge(protected)
 }

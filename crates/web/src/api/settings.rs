@@ -23,7 +23,11 @@ async fn get_institution(State(s): State<AppState>, _ctx: Ctx) -> ApiResult<Json
 /// Update clinic settings (admin).
 #[utoipa::path(put, path = "/api/v1/settings/institution", tag = "settings", request_body = InstitutionInput,
     responses((status = 200, body = InstitutionRow), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn put_institution(State(s): State<AppState>, ctx: Ctx, ApiJson(input): ApiJson<InstitutionInput>) -> ApiResult<Json<InstitutionRow>> {
+async fn put_institution(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<InstitutionInput>,
+) -> ApiResult<Json<InstitutionRow>> {
     Ok(Json(s.services.institution_update(&ctx.caller, input).await?))
 }
 
@@ -65,7 +69,12 @@ async fn get_doctor(State(s): State<AppState>, _ctx: Ctx, Id(id): Id) -> ApiResu
 /// Edit a doctor profile (admin, or the doctor themself).
 #[utoipa::path(put, path = "/api/v1/doctors/{id}", tag = "settings", params(("id" = i64, Path)), request_body = DoctorProfileInput,
     responses((status = 200, body = DoctorView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn put_doctor(State(s): State<AppState>, ctx: Ctx, Id(id): Id, ApiJson(input): ApiJson<DoctorProfileInput>) -> ApiResult<Json<DoctorView>> {
+async fn put_doctor(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+    ApiJson(input): ApiJson<DoctorProfileInput>,
+) -> ApiResult<Json<DoctorView>> {
     Ok(Json(s.services.doctor_update(&ctx.caller, id, input).await?))
 }
 
@@ -73,7 +82,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_institution, put_institution))
         // Above the 2 MiB logo maximum, so an oversized logo gets the service's 422 naming `logo`.
-        .merge(OpenApiRouter::new().routes(routes!(get_logo, put_logo)).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(get_logo, put_logo))
+                .layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)),
+        )
         .routes(routes!(list_specialties))
         .routes(routes!(list_doctors))
         .routes(routes!(get_doctor, put_doctor))

@@ -102,18 +102,32 @@ async fn login_page(State(s): State<AppState>, ReqLang(lang): ReqLang, ctx: Opti
         return Redirect::to("/").into_response();
     }
     let page = PageCtx::anonymous(&s, lang).await;
-    render(&LoginPage { page, error: None, username: String::new(), next: safe_next(q.next.as_deref()) })
+    render(&LoginPage {
+        page,
+        error: None,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+    })
 }
 
 fn session_cookie(token: &str, max_age: i64) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}")
 }
 
-async fn login_submit(State(s): State<AppState>, ReqLang(lang): ReqLang, RequestMetaX(meta): RequestMetaX, Form(f): Form<LoginForm>) -> Response {
+async fn login_submit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    RequestMetaX(meta): RequestMetaX,
+    Form(f): Form<LoginForm>,
+) -> Response {
     match s.services.login(&f.username, &f.password, SessionKind::Web, &meta).await {
         Ok(out) => {
             let max_age = s.services.config().absolute_timeout.as_secs();
-            let target = if out.must_change_password { "/account/password".to_owned() } else { safe_next(f.next.as_deref()) };
+            let target = if out.must_change_password {
+                "/account/password".to_owned()
+            } else {
+                safe_next(f.next.as_deref())
+            };
             let mut res = Redirect::to(&target).into_response();
             if let Ok(v) = session_cookie(&out.token, max_age).parse() {
                 res.headers_mut().append(header::SET_COOKIE, v);
@@ -133,7 +147,12 @@ async fn login_submit(State(s): State<AppState>, ReqLang(lang): ReqLang, Request
                 axum::http::StatusCode::UNAUTHORIZED
             };
             let page = PageCtx::anonymous(&s, lang).await;
-            let body = render(&LoginPage { page, error: Some(msg), username: f.username, next: safe_next(f.next.as_deref()) });
+            let body = render(&LoginPage {
+                page,
+                error: Some(msg),
+                username: f.username,
+                next: safe_next(f.next.as_deref()),
+            });
             (status, body).into_response()
         }
     }
@@ -227,7 +246,11 @@ async fn home(State(s): State<AppState>, ctx: Ctx, Query(q): Query<FlashQuery>) 
 
 async fn password_page(State(s): State<AppState>, ctx: Ctx) -> Response {
     let page = PageCtx::new(&s, &ctx, "/account").await;
-    render(&PasswordPage { page, must_change: ctx.caller.actor.must_change_password, errors: HashMap::new() })
+    render(&PasswordPage {
+        page,
+        must_change: ctx.caller.actor.must_change_password,
+        errors: HashMap::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -244,13 +267,20 @@ async fn password_submit(State(s): State<AppState>, ctx: Ctx, Form(f): Form<Pass
         m.insert("confirm_password".to_owned(), tr.t("password-mismatch"));
         Err(m)
     } else {
-        s.services.change_password(&ctx.caller, &f.current_password, &f.new_password).await.map_err(|e| field_errors(tr, &e))
+        s.services
+            .change_password(&ctx.caller, &f.current_password, &f.new_password)
+            .await
+            .map_err(|e| field_errors(tr, &e))
     };
     match result {
         Ok(()) => Redirect::to("/?flash=flash-password-changed").into_response(),
         Err(errors) => {
             let page = PageCtx::new(&s, &ctx, "/account").await;
-            let res = render(&PasswordPage { page, must_change: ctx.caller.actor.must_change_password, errors });
+            let res = render(&PasswordPage {
+                page,
+                must_change: ctx.caller.actor.must_change_password,
+                errors,
+            });
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, res).into_response()
         }
     }
@@ -273,7 +303,9 @@ async fn account_submit(State(s): State<AppState>, ctx: Ctx, Form(f): Form<Accou
 }
 
 pub fn public() -> Router<AppState> {
-    Router::new().route("/login", get(login_page).post(login_submit)).route("/lang/{lang}", get(set_lang))
+    Router::new()
+        .route("/login", get(login_page).post(login_submit))
+        .route("/lang/{lang}", get(set_lang))
 }
 
 pub fn protected() -> Router<AppState> {

@@ -59,7 +59,12 @@ impl PageCtx {
             tr,
             user: Some(UserNav {
                 full_name: a.full_name.clone(),
-                roles_label: a.roles.iter().map(|r| tr.t(&format!("role-{}", r.as_str()))).collect::<Vec<_>>().join(" · "),
+                roles_label: a
+                    .roles
+                    .iter()
+                    .map(|r| tr.t(&format!("role-{}", r.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
                 roles: a.roles.clone(),
             }),
             csrf: a.csrf_token.clone(),
@@ -88,7 +93,10 @@ impl PageCtx {
 
     pub fn with_flash(mut self, key: Option<&str>) -> PageCtx {
         // Only known `flash-…` keys are shown, so a crafted URL cannot inject text.
-        self.flash = key.filter(|k| k.starts_with("flash-") && k.len() < 60).map(|k| self.tr.t(k)).filter(|m| !m.starts_with("flash-"));
+        self.flash = key
+            .filter(|k| k.starts_with("flash-") && k.len() < 60)
+            .map(|k| self.tr.t(k))
+            .filter(|m| !m.starts_with("flash-"));
         self
     }
 
@@ -117,7 +125,15 @@ impl PageCtx {
         items
             .into_iter()
             .filter(|(_, _, show)| *show)
-            .map(|(href, key, _)| NavItem { href, key, active: if href == "/" { self.active == "/" } else { self.active.starts_with(href) } })
+            .map(|(href, key, _)| NavItem {
+                href,
+                key,
+                active: if href == "/" {
+                    self.active == "/"
+                } else {
+                    self.active.starts_with(href)
+                },
+            })
             .collect()
     }
 }
@@ -142,7 +158,16 @@ struct ErrorPage<'a> {
 
 /// A minimal error page (no database access: it may be rendered while the database is down).
 pub fn error_page(tr: Tr, message: &str) -> String {
-    let page = PageCtx { tr, user: None, csrf: String::new(), demo: false, clinic: "MedOps".into(), flash: None, active: "", tz: String::new() };
+    let page = PageCtx {
+        tr,
+        user: None,
+        csrf: String::new(),
+        demo: false,
+        clinic: "MedOps".into(),
+        flash: None,
+        active: "",
+        tz: String::new(),
+    };
     ErrorPage { page, message }.render().unwrap_or_else(|_| message.to_owned())
 }
 
@@ -162,7 +187,9 @@ pub fn display_phone(stored: &str) -> String {
 
 /// Percent-encodes a value for a query string.
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("v", s)]).map(|e| e[2..].to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("v", s)])
+        .map(|e| e[2..].to_owned())
+        .unwrap_or_default()
 }
 
 /// Field errors of a failed form, translated, by field name.
