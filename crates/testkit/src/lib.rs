@@ -251,18 +251,18 @@ impl TestApp {
     }
 }
 
-/// The WHO ICD-11 tab-separated file from `../shared`, or `None` with a loud message.
+/// The WHO ICD-11 tab-separated file: `MEDOPS_ICD11_TXT`, else `../shared/data/icd11/` beside
+/// the repository; `None` with a loud message when absent.
 pub fn shared_icd11_txt() -> Option<std::path::PathBuf> {
-    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/icd11/LinearizationMiniOutput-MMS-en.txt");
-    if p.is_file() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (the ICD-11 .txt twin lives in ../shared/data/icd11/)",
-            p.display()
-        );
-        None
+    let candidates = [
+        std::env::var_os("MEDOPS_ICD11_TXT").map(std::path::PathBuf::from),
+        Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/icd11/LinearizationMiniOutput-MMS-en.txt")),
+    ];
+    let found = candidates.into_iter().flatten().find(|p| p.is_file());
+    if found.is_none() {
+        eprintln!("SKIPPED (ICD-11 .txt): ../shared/data/icd11/LinearizationMiniOutput-MMS-en.txt not found; set MEDOPS_ICD11_TXT to run the .txt-only checks");
     }
+    found
 }
 
 /// The WHO `.xlsx` shipped in the repository.
