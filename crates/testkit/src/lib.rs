@@ -260,7 +260,9 @@ pub fn shared_icd11_txt() -> Option<std::path::PathBuf> {
     ];
     let found = candidates.into_iter().flatten().find(|p| p.is_file());
     if found.is_none() {
-        eprintln!("SKIPPED (ICD-11 .txt): ../shared/data/icd11/LinearizationMiniOutput-MMS-en.txt not found; set MEDOPS_ICD11_TXT to run the .txt-only checks");
+        eprintln!(
+            "SKIPPED (ICD-11 .txt): ../shared/data/icd11/LinearizationMiniOutput-MMS-en.txt not found; set MEDOPS_ICD11_TXT to run the .txt-only checks"
+        );
     }
     found
 }
