@@ -483,7 +483,11 @@ mod tests {
     fn patient_consultations_include_renders() {
         let page = PageCtx {
             tr: Tr(medops_domain::Lang::Es),
-            user: None,
+            user: Some(crate::pages::UserNav {
+                full_name: "Dra. Rivas".into(),
+                roles_label: String::new(),
+                roles: vec![medops_domain::Role::Doctor],
+            }),
             csrf: String::new(),
             demo: false,
             clinic: "X".into(),
