@@ -350,10 +350,12 @@ async fn seed_patients(data: &Path, n: usize, rng: &mut StdRng) -> Result<Vec<(S
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        let sort_key = p.sort_key();
         for t in p.search_tokens() {
-            sqlx::query("INSERT OR IGNORE INTO patient_token (token, patient_id) VALUES ($1, $2)")
+            sqlx::query("INSERT OR IGNORE INTO patient_token (token, patient_id, sort_key, archived) VALUES ($1, $2, $3, FALSE)")
                 .bind(t)
                 .bind(id)
+                .bind(&sort_key)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -200,8 +200,12 @@ async fn write_children(tx: &mut Tx, id: i64, v: &ValidPatient) -> Result<()> {
     let tokens = v.search_tokens();
     with_tx!(tx, c => {
         for t in &tokens {
-            sqlx::query("INSERT INTO patient_token (token, patient_id) VALUES ($1, $2)")
-                .bind(t).bind(id).execute(&mut *c).await.db()?;
+            // The token row copies the patient's sort key and archived flag (search ranks
+            // from `patient_token_rank` alone): read them from the row just written.
+            sqlx::query(
+                "INSERT INTO patient_token (token, patient_id, sort_key, archived) SELECT $1, id, sort_key, archived FROM patient WHERE id = $2",
+            )
+            .bind(t).bind(id).execute(&mut *c).await.db()?;
         }
         for (i, a) in v.allergies.iter().enumerate() {
             sqlx::query("INSERT INTO patient_allergy (patient_id, position, substance, reaction, severity) VALUES ($1, $2, $3, $4, $5)")
@@ -231,8 +235,14 @@ pub async fn find(tx: &mut Tx, id: i64) -> Result<Patient> {
 }
 
 pub async fn set_archived(tx: &mut Tx, id: i64, archived: bool, now: i64) -> Result<()> {
-    let n = with_tx!(tx, c => sqlx::query("UPDATE patient SET archived = $1, updated_at = $2 WHERE id = $3")
-        .bind(archived).bind(now).bind(id).execute(&mut *c).await.db().map(|r| r.rows_affected()))?;
+    let n = with_tx!(tx, c => {
+        let n = sqlx::query("UPDATE patient SET archived = $1, updated_at = $2 WHERE id = $3")
+            .bind(archived).bind(now).bind(id).execute(&mut *c).await.db()?.rows_affected();
+        // Kept in step with the copy in the tokens (see `write_children`).
+        sqlx::query("UPDATE patient_token SET archived = $1 WHERE patient_id = $2")
+            .bind(archived).bind(id).execute(&mut *c).await.db()?;
+        Ok::<u64, StorageError>(n)
+    })?;
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
 }
 
@@ -320,9 +330,18 @@ struct Hit {
 ///
 /// The list pages through the covering index `patient_list` first (a deferred join:
 /// only the 20 ids of the page fetch their rows) and counts as "all minus archived"
-/// (a b-tree count, not a scan). The search computes the candidate ids once (one
-/// indexed range per word, intersected), ranks and sorts only those, fetches the
-/// rows of the page and counts the candidates, all in one statement.
+/// (a b-tree count, not a scan).
+///
+/// One word (the common case: a surname matching thousands of patients) is served
+/// from the covering index `patient_token_rank` alone — every token row carries its
+/// patient's `sort_key` and `archived` (migration 0005) — and only the ids of the page
+/// fetch their patient rows: the full-name matches (token equal to the word) come out
+/// of the index already in `sort_key, id` order and are merged with the prefix-only
+/// matches (usually few: grouped per patient, those with an equal token excluded).
+///
+/// Several words compute the candidate ids once (one indexed range per word,
+/// intersected, usually few), rank and sort only those, fetch the rows of the page and
+/// count the candidates, all in one statement.
 pub async fn search(tx: &mut Tx, s: &Search, limit: i64, offset: i64) -> Result<(Vec<SummaryRow>, i64)> {
     if s.terms.is_empty() {
         return list(tx, s.include_archived, limit, offset).await;
@@ -332,75 +351,10 @@ pub async fn search(tx: &mut Tx, s: &Search, limit: i64, offset: i64) -> Result<
         Tx::Pg(_) => "token COLLATE \"C\"",
     };
     let mut binds: Vec<String> = Vec::new();
-    let only_words = s.terms.iter().all(|t| matches!(t, Term::Word(_)));
-    // The candidates `c(id, f)`: every word must match (the intersection of the
-    // per-word id sets); `f` = 1 when it is a full-name match (every word equals a
-    // token). One word: both in one pass over its token range.
-    let (cte, full) = match s.terms.as_slice() {
-        [Term::Word(w)] => {
-            let eq = param(&mut binds, w.clone());
-            let r = range(&mut binds, tok, w);
-            let cte = format!(
-                "c (id, f) AS (SELECT patient_id, MAX(CASE WHEN token = {eq} THEN 1 ELSE 0 END) FROM patient_token WHERE {r} GROUP BY patient_id)"
-            );
-            (cte, Some("c.f = 1".to_owned()))
-        }
-        terms => {
-            let mut sets = Vec::new();
-            for t in terms {
-                let cond = match t {
-                    Term::Word(w) => range(&mut binds, tok, w),
-                    Term::Cedula { canonical, digits } => {
-                        let r = range(&mut binds, tok, digits);
-                        let eq = param(&mut binds, canonical.clone());
-                        format!("({r} OR token = {eq})")
-                    }
-                };
-                sets.push(format!("SELECT DISTINCT patient_id FROM patient_token WHERE {cond}"));
-            }
-            (format!("c (id) AS ({})", sets.join(" INTERSECT ")), None)
-        }
+    let (rows_sql, count_sql, n_where) = match s.terms.as_slice() {
+        [Term::Word(w)] if s.exact_cedula.is_none() => one_word(&mut binds, tok, w, s.include_archived),
+        _ => several_terms(&mut binds, tok, s),
     };
-    // CROSS JOIN keeps SQLite from scanning the whole patient index and probing `c`.
-    let archived = if s.include_archived { "" } else { " AND p.archived = FALSE" };
-    let n_where = binds.len();
-    let mut rank = Vec::new();
-    if let Some(ced) = &s.exact_cedula {
-        let p = param(&mut binds, ced.clone());
-        rank.push(format!("WHEN p.cedula = {p} THEN 0"));
-    }
-    if only_words {
-        let full = match full {
-            Some(f) => f,
-            None => {
-                // Only evaluated for the candidates: a point lookup per word.
-                let mut exact = Vec::new();
-                for t in &s.terms {
-                    if let Term::Word(w) = t {
-                        let eq = param(&mut binds, w.clone());
-                        exact.push(format!(
-                            "EXISTS (SELECT 1 FROM patient_token e WHERE e.token = {eq} AND e.patient_id = p.id)"
-                        ));
-                    }
-                }
-                exact.join(" AND ")
-            }
-        };
-        rank.push(format!("WHEN {full} THEN 1"));
-    }
-    let rk = if rank.is_empty() {
-        "2".to_owned()
-    } else {
-        format!("CASE {} ELSE 2 END", rank.join(" "))
-    };
-    let (lim, off) = (binds.len() + 1, binds.len() + 2);
-    let rows_sql = format!(
-        "WITH {cte}, k AS MATERIALIZED (SELECT p.id, p.sort_key, {rk} AS rk FROM c CROSS JOIN patient p WHERE p.id = c.id{archived}) \
-         SELECT {SUMMARY_COLS}, (SELECT COUNT(*) FROM k) AS total \
-         FROM (SELECT id, rk, sort_key FROM k ORDER BY rk, sort_key, id LIMIT ${lim} OFFSET ${off}) s \
-         JOIN patient p ON p.id = s.id ORDER BY s.rk, s.sort_key, s.id"
-    );
-    let count_sql = format!("WITH {cte} SELECT COUNT(*) FROM c CROSS JOIN patient p WHERE p.id = c.id{archived}");
     with_tx!(tx, c => {
         let mut q = sqlx::query_as::<_, Hit>(sqlx::AssertSqlSafe(rows_sql));
         for b in &binds {
@@ -421,6 +375,96 @@ pub async fn search(tx: &mut Tx, s: &Search, limit: i64, offset: i64) -> Result<
         };
         Ok((hits.into_iter().map(|h| h.row).collect(), total))
     })
+}
+
+/// The statements of a one-word search (see [`search`]): the page (with the total),
+/// the total alone and how many of `binds` the latter uses. Placeholders are numbered
+/// in the order they appear; the page's LIMIT and OFFSET follow `binds`.
+fn one_word(binds: &mut Vec<String>, tok: &str, w: &str, include_archived: bool) -> (String, String, usize) {
+    let archived = if include_archived { "" } else { " AND archived = FALSE" };
+    // Prefix-only matches: tokens strictly after the word within its range, of patients
+    // without a token equal to the word.
+    let lo = param(binds, w.to_owned());
+    let hi = match prefix_upper_bound(w) {
+        Some(hi) => format!(" AND {tok} < {}", param(binds, hi)),
+        None => String::new(),
+    };
+    let ex = param(binds, w.to_owned());
+    let ne = format!(
+        "ne AS MATERIALIZED (SELECT t.patient_id AS id, MIN(t.sort_key) AS sk, 2 AS rk FROM patient_token t \
+         WHERE t.{tok} > {lo}{hi}{archived} \
+         AND NOT EXISTS (SELECT 1 FROM patient_token e WHERE e.token = {ex} AND e.patient_id = t.patient_id) \
+         GROUP BY t.patient_id)"
+    );
+    let eq = param(binds, w.to_owned());
+    let total = format!("(SELECT COUNT(*) FROM patient_token WHERE {tok} = {eq}{archived}) + (SELECT COUNT(*) FROM ne)");
+    let n_where = binds.len();
+    let eq = param(binds, w.to_owned());
+    let (lim, off) = (binds.len() + 1, binds.len() + 2);
+    let rows_sql = format!(
+        "WITH {ne} SELECT {SUMMARY_COLS}, {total} AS total \
+         FROM (SELECT patient_id AS id, sort_key AS sk, 1 AS rk FROM patient_token WHERE {tok} = {eq}{archived} \
+               UNION ALL SELECT id, sk, rk FROM ne ORDER BY rk, sk, id LIMIT ${lim} OFFSET ${off}) s \
+         JOIN patient p ON p.id = s.id ORDER BY s.rk, s.sk, s.id"
+    );
+    let count_sql = format!("WITH {ne} SELECT {total}");
+    (rows_sql, count_sql, n_where)
+}
+
+/// The statements of a search of several terms (see [`one_word`]).
+fn several_terms(binds: &mut Vec<String>, tok: &str, s: &Search) -> (String, String, usize) {
+    let only_words = s.terms.iter().all(|t| matches!(t, Term::Word(_)));
+    // The candidates `c(id)`: every word must match (the intersection of the per-word
+    // id sets).
+    let mut sets = Vec::new();
+    for t in &s.terms {
+        let cond = match t {
+            Term::Word(w) => range(binds, tok, w),
+            Term::Cedula { canonical, digits } => {
+                let r = range(binds, tok, digits);
+                let eq = param(binds, canonical.clone());
+                format!("({r} OR token = {eq})")
+            }
+        };
+        sets.push(format!("SELECT DISTINCT patient_id FROM patient_token WHERE {cond}"));
+    }
+    let cte = format!("c (id) AS ({})", sets.join(" INTERSECT "));
+    // CROSS JOIN keeps SQLite from scanning the whole patient index and probing `c`.
+    let archived = if s.include_archived { "" } else { " AND p.archived = FALSE" };
+    let n_where = binds.len();
+    let mut rank = Vec::new();
+    if let Some(ced) = &s.exact_cedula {
+        let p = param(binds, ced.clone());
+        rank.push(format!("WHEN p.cedula = {p} THEN 0"));
+    }
+    if only_words {
+        // Full-name match (every word equals a token), only evaluated for the
+        // candidates: a point lookup per word.
+        let mut exact = Vec::new();
+        for t in &s.terms {
+            if let Term::Word(w) = t {
+                let eq = param(binds, w.clone());
+                exact.push(format!(
+                    "EXISTS (SELECT 1 FROM patient_token e WHERE e.token = {eq} AND e.patient_id = p.id)"
+                ));
+            }
+        }
+        rank.push(format!("WHEN {} THEN 1", exact.join(" AND ")));
+    }
+    let rk = if rank.is_empty() {
+        "2".to_owned()
+    } else {
+        format!("CASE {} ELSE 2 END", rank.join(" "))
+    };
+    let (lim, off) = (binds.len() + 1, binds.len() + 2);
+    let rows_sql = format!(
+        "WITH {cte}, k AS MATERIALIZED (SELECT p.id, p.sort_key, {rk} AS rk FROM c CROSS JOIN patient p WHERE p.id = c.id{archived}) \
+         SELECT {SUMMARY_COLS}, (SELECT COUNT(*) FROM k) AS total \
+         FROM (SELECT id, rk, sort_key FROM k ORDER BY rk, sort_key, id LIMIT ${lim} OFFSET ${off}) s \
+         JOIN patient p ON p.id = s.id ORDER BY s.rk, s.sort_key, s.id"
+    );
+    let count_sql = format!("WITH {cte} SELECT COUNT(*) FROM c CROSS JOIN patient p WHERE p.id = c.id{archived}");
+    (rows_sql, count_sql, n_where)
 }
 
 /// The list by last name (no search terms): see [`search`].
