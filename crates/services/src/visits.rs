@@ -694,31 +694,19 @@ pub struct PatientHit {
 }
 
 impl Services {
-    /// Plain patient search for the walk-in form without JavaScript: every word must
-    /// appear in the name or cédula (case- and accent-insensitive), at most 20 hits.
+    /// Patient search for the walk-in form without JavaScript: the patients area's indexed
+    /// search (any word order, accents ignored, cédula in any format), first 20 hits.
     pub async fn visit_patient_search(&self, caller: &Caller, q: &str) -> ServiceResult<Vec<PatientHit>> {
-        self.require(caller, Capability::PatientRead, "patient.search").await?;
-        let words = text::words(q);
-        let Some(first) = words.iter().max_by_key(|w| w.len()) else {
+        if q.trim().is_empty() {
             return Ok(Vec::new());
-        };
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let needle = if digits.len() >= 5 { digits.clone() } else { first.to_lowercase() };
-        let mut tx = self.db().read().await?;
-        let rows = store::patients_like(&mut tx, &needle, 200).await?;
-        tx.commit().await?;
-        Ok(rows
+        }
+        let (items, _) = self.patient_search(caller, q, false, 1, 20).await?;
+        Ok(items
             .into_iter()
-            .filter(|p| {
-                let hay = text::words(&format!("{} {} {}", p.first_name, p.last_name, p.cedula.as_deref().unwrap_or("")));
-                (digits.len() >= 5 && p.cedula.as_deref().is_some_and(|c| c.contains(&digits)))
-                    || words.iter().all(|w| hay.iter().any(|h| h.starts_with(w.as_str())))
-            })
-            .take(20)
             .map(|p| PatientHit {
                 id: p.id,
                 full_name: p.full_name,
-                cedula: p.cedula.as_deref().map(cedula_display),
+                cedula: p.cedula_display,
                 birth_date: p.birth_date,
             })
             .collect())

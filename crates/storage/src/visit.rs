@@ -315,14 +315,3 @@ pub async fn patient_consultations(tx: &mut Tx, patient_id: i64, limit: i64) -> 
          WHERE k.patient_id = $1 ORDER BY k.started_at DESC, k.id DESC LIMIT $2")
         .bind(patient_id).bind(limit).fetch_all(&mut *c).await.db())
 }
-
-/// Non-archived patients whose folded sort key, name or cédula contains `needle`, at most `limit`.
-/// A plain fallback for the walk-in form; the patients area owns the real search.
-pub async fn patients_like(tx: &mut Tx, needle: &str, limit: i64) -> Result<Vec<PatientBrief>> {
-    let pattern = format!("%{}%", needle.replace(['%', '_'], ""));
-    with_tx!(tx, c => sqlx::query_as(
-        "SELECT id, first_name, last_name, first_name || COALESCE(' ' || middle_name, '') || ' ' || last_name || COALESCE(' ' || second_last_name, '') AS full_name, cedula, birth_date, sex, archived, no_known_allergies FROM patient
-         WHERE archived = FALSE AND (sort_key LIKE $1 OR LOWER(first_name || ' ' || last_name) LIKE $1 OR COALESCE(cedula, '') LIKE $1)
-         ORDER BY sort_key, id LIMIT $2")
-        .bind(pattern).bind(limit).fetch_all(&mut *c).await.db())
-}

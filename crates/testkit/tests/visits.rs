@@ -55,30 +55,18 @@ async fn icd_fixture(app: &TestApp) {
 
 static PATIENTS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
 
-/// Creates a patient (directly in the table) and returns its id.
+/// Creates a patient through the patients API (as a nurse, created on first use) and returns its id.
 async fn patient(app: &TestApp, first: &str, last: &str) -> i64 {
     let n = PATIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let cedula = format!("V{}", 10_000_000 + n);
-    app.exec_sql(&format!(
-        "INSERT INTO patient (first_name, last_name, cedula, birth_date, sex, sort_key, created_at, updated_at)
-         VALUES ('{first}', '{last}', '{cedula}', '1990-05-17', 'female', '{key}', 0, 0)",
-        key = medops_domain::text::fold(&format!("{last} {first}"))
-    ))
-    .await;
-    let admin = app.services.db().clone();
-    let id: i64 = match &admin {
-        medops_services::Db::Sqlite(p) => sqlx::query_scalar("SELECT id FROM patient WHERE cedula = $1")
-            .bind(&cedula)
-            .fetch_one(p)
-            .await
-            .unwrap(),
-        medops_services::Db::Pg(p) => sqlx::query_scalar("SELECT id FROM patient WHERE cedula = $1")
-            .bind(&cedula)
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
-    id
+    if app.services.user_id_by_name("visits.nurse").await.is_err() {
+        app.user("visits.nurse", &[medops_domain::Role::Nurse]).await;
+    }
+    let token = app.login("visits.nurse", medops_testkit::PASSWORD).await;
+    let body = serde_json::json!({"first_name": first, "last_name": last, "cedula": format!("V{}", 10_000_000 + n),
+        "birth_date": "1990-05-17", "sex": "female"});
+    let (st, p) = app.post(Some(&token), "/api/v1/patients", &body).await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    p["id"].as_i64().unwrap()
 }
 
 async fn walk_in(app: &TestApp, who: &TestUser, patient_id: i64, doctor: &TestUser, emergency: bool) -> (StatusCode, Value) {
