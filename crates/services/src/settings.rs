@@ -108,6 +108,14 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 impl Services {
     /// Any logged-in user may read the clinic's name and settings (headers, documents).
     pub async fn institution(&self) -> ServiceResult<InstitutionRow> {
+        // Read on every page: a read transaction, so SQLite's write lock is taken only once,
+        // when a fresh database gets its default row.
+        let mut tx = self.db().read().await?;
+        let found = institution::find(&mut tx).await?;
+        tx.commit().await?;
+        if let Some(r) = found {
+            return Ok(r);
+        }
         let mut tx = self.db().begin().await?;
         let r = institution::get(&mut tx, self.now_us()).await?;
         tx.commit().await?;

@@ -22,6 +22,12 @@ pub struct InstitutionRow {
 const COLS: &str =
     "name, legal_name, rif, address, phone, email, footer, paper_size, chart_access, base_currency, logo_mime, is_demo, updated_at";
 
+/// The settings row, if it exists yet (read-only).
+pub async fn find(tx: &mut Tx) -> Result<Option<InstitutionRow>> {
+    let sql = format!("SELECT {COLS} FROM institution WHERE id = 1");
+    with_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *c).await.db())
+}
+
 /// The settings; a fresh database gets a default row on first read.
 pub async fn get(tx: &mut Tx, now: i64) -> Result<InstitutionRow> {
     let sql = format!("SELECT {COLS} FROM institution WHERE id = 1");
